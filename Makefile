@@ -1,0 +1,48 @@
+# Caseweight: `make demo` sets up everything and serves the demo; `make test` runs every test.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+ADDR ?= 127.0.0.1:8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install demo serve test test-sqlite test-postgres bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/caseweight migrate --noinput
+	$(BIN)/caseweight demo
+	$(BIN)/caseweight serve $(ADDR)
+
+serve: install
+	$(BIN)/caseweight migrate --noinput
+	$(BIN)/caseweight serve $(ADDR)
+
+test: test-sqlite test-postgres
+
+# DATABASE_URL is emptied so this run is on SQLite whatever the environment says.
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest -q
+
+# On PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432.
+test-postgres: install
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL run ($$DATABASE_URL)"; $(BIN)/pytest -q; \
+	elif $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "== PostgreSQL run ($(PG_URL))"; DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	else \
+		echo "== PostgreSQL run skipped: DATABASE_URL is not set and nothing answers on 127.0.0.1:5432"; \
+	fi
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,28 @@
+"""The `caseweight` command: Caseweight's own commands and all of Django's management commands.
+
+    caseweight demo [--seed N]          generate the demo data set and demo accounts
+    caseweight serve [ADDR:PORT]        serve the web app (default 127.0.0.1:8000)
+    caseweight import PATH [--dry-run]  import a CSV folder or an XLSX workbook
+    caseweight export PATH              export to a CSV folder or an XLSX workbook (*.xlsx)
+    caseweight migrate, createsuperuser, ...   Django's commands
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseweight.settings")
+    from django.core.management import execute_from_command_line
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        args = ["help"] if not args else args
+    execute_from_command_line(["caseweight", *args])
+
+
+if __name__ == "__main__":
+    main()
