@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "caseweight",
     "caseweight.accounts",
     "caseweight.organisation",
     "caseweight.cases",
