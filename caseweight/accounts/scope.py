@@ -42,6 +42,9 @@ def regions_for(user) -> QuerySet[Region]:
     role = role_of(user)
     if role in ("national_analyst", "union_analyst"):
         return Region.objects.all()
+    if role == "regional_manager":
+        # Their region even while it has no site yet (a join through sites would hide it).
+        return Region.objects.filter(pk=user.region_id)
     return Region.objects.filter(sites__in=sites_for(user)).distinct()
 
 

@@ -1,7 +1,91 @@
+"""Regions, sites and officers. Thin views: scope (accounts.scope) → selectors → template.
+
+Access rule for every page (see accounts.access): signed out → sign-in page; outside one's scope
+or role → 403; unknown code → 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+
+from caseweight.accounts import scope
+from caseweight.accounts.access import get_in_scope, require
+from caseweight.cases.selectors import case_open_filter
+from caseweight.organisation import selectors
+
+
+def _week_from(request) -> selectors.Week:
+    """The week asked for by ?week=YYYY-MM-DD (any day of it), else the week containing today."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return selectors.week_containing(day)
 
 
 @login_required
 def region_list(request):
-    return render(request, "accounts/home.html", {})
+    user = request.user
+    regions = selectors.regions_with_totals(
+        regions=scope.regions_for(user), sites=scope.sites_for(user), on=timezone.localdate()
+    )
+    return render(request, "organisation/region_list.html", {"regions": regions})
+
+
+@login_required
+def region_detail(request, code):
+    user = request.user
+    region = get_in_scope(scope.regions_for(user), code=code)
+    sites = selectors.sites_with_totals(sites=scope.sites_for(user).filter(region=region), on=timezone.localdate())
+    return render(request, "organisation/region_detail.html", {"region": region, "sites": sites})
+
+
+@login_required
+def site_detail(request, code):
+    user = request.user
+    site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
+    today = timezone.localdate()
+    week = _week_from(request)
+    # Officers: a supervisor and up see the site's officers; an officer sees only their own row.
+    officers = selectors.officers_with_caseload(officers=scope.officers_for(user).filter(site=site), on=today)
+    # Who is away is personal data: absences_for is empty for a union analyst, who gets the count only.
+    absences = selectors.absences_in_week(absences=scope.absences_for(user).filter(officer__site=site), week=week)
+    site_totals = selectors.sites_with_totals(sites=scope.sites_for(user).filter(pk=site.pk), on=today).get()
+    context = {
+        "site": site,
+        "region": site.region,
+        "totals": site_totals,
+        "levels": selectors.site_open_cases_by_level(site=site, on=today),
+        "officers": officers,
+        "sees_all_officers": scope.role_of(user) != "officer",
+        "week": week,
+        "is_this_week": week == selectors.week_containing(today),
+        "absent_count": selectors.site_absent_officer_count(site=site, week=week),
+        "absences": absences,
+        "sees_absences": scope.role_of(user) != "union_analyst",
+        "can_see_case_rows": scope.can_see_case_rows(user),
+    }
+    return render(request, "organisation/site_detail.html", context)
+
+
+@login_required
+def officer_detail(request, code):
+    """An officer's cases and absences: never for a union analyst; an officer sees only their own."""
+    user = request.user
+    require(scope.can_see_case_rows(user))
+    officer = get_in_scope(scope.officers_for(user).select_related("site__region"), code=code)
+    today = timezone.localdate()
+    cases = scope.cases_for(user).filter(case_open_filter(on=today), officer=officer).order_by("ref")
+    absences = scope.absences_for(user).filter(officer=officer).order_by("-start")
+    context = {
+        "officer": officer,
+        "site": officer.site,
+        "region": officer.site.region,
+        "cases": list(cases),
+        "absences": absences,
+    }
+    return render(request, "organisation/officer_detail.html", context)
