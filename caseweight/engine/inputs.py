@@ -1,0 +1,591 @@
+"""Engine inputs: sites, officers and open cases as NumPy arrays of integer codes.
+
+Arrays rather than objects because the engine must size a U.S.-scale system (3.7 million cases)
+in seconds: every per-site figure is an ``np.bincount`` over these arrays.
+
+Encodings (all shared with caseweight.codes, so they never drift from the import format):
+
+- site kind: index into ``codes.SITE_KINDS``;
+- a site's security levels: bitmask over ``codes.SECURITY_LEVELS`` (bit 0 minimum, 1 medium, 2 maximum);
+- a case's level: index into ``LEVELS`` = security levels then supervision levels
+  (0 minimum, 1 medium, 2 maximum, 3 intensive, 4 A, 5 B, 6 C, 7 D);
+- a case's complexity factors: bitmask over ``codes.COMPLEXITY_FACTORS`` (11 bits);
+- an officer's role: index into ``codes.OFFICER_ROLES``.
+
+Three ways in: ``inputs_from_tables`` (row dicts shaped like the CSV import format, e.g. from the
+database), ``inputs_from_csv_folder`` (a folder of import CSV files, streamed) and
+``inputs_from_arrays`` (already-encoded arrays, the fast path).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+
+from caseweight import codes
+
+LEVELS: tuple[str, ...] = codes.SECURITY_LEVELS + codes.SUPERVISION_LEVELS
+N_LEVELS = len(LEVELS)
+N_SECURITY = len(codes.SECURITY_LEVELS)
+N_FACTORS = len(codes.COMPLEXITY_FACTORS)
+INSTITUTION, PAROLE_OFFICE, CCC = (codes.SITE_KINDS.index(k) for k in ("institution", "parole_office", "ccc"))
+
+# Only parole officers carry caseloads: MAIs and POSs supervise them, CMAs and ALOs support them,
+# and the ratios and time standards are stated per parole officer. So "actual FTE" counts role po.
+COUNTED_ROLES: tuple[str, ...] = ("po",)
+
+
+class InputError(ValueError):
+    """Bad input data; the message names the table, the row (1 = first data row) and the column."""
+
+    def __init__(self, table: str, row: int | None, column: str, message: str):
+        self.table, self.row, self.column, self.message = table, row, column, message
+        where = f"{table} row {row}" if row is not None else table
+        super().__init__(f"{where}, column {column}: {message}")
+
+
+# --- code helpers ----------------------------------------------------------------------------
+
+
+def level_code(level: str) -> int:
+    return LEVELS.index(level)
+
+
+def security_mask(levels: Iterable[str]) -> int:
+    return sum(1 << codes.SECURITY_LEVELS.index(level) for level in levels)
+
+
+def security_levels_of(mask: int) -> list[str]:
+    return [level for i, level in enumerate(codes.SECURITY_LEVELS) if mask >> i & 1]
+
+
+def factor_mask(factors: Iterable[str]) -> int:
+    return sum(1 << codes.COMPLEXITY_FACTORS.index(f) for f in set(factors))
+
+
+def factors_of(mask: int) -> list[str]:
+    return [f for i, f in enumerate(codes.COMPLEXITY_FACTORS) if mask >> i & 1]
+
+
+# --- the inputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Sites:
+    codes: tuple[str, ...]
+    regions: tuple[str, ...]  # region codes; `region` indexes into it
+    region: np.ndarray  # int32
+    kind: np.ndarray  # int8, index into codes.SITE_KINDS
+    security_levels: np.ndarray  # uint8 bitmask over codes.SECURITY_LEVELS
+    addon_hours: np.ndarray  # float64: add-on tasks (not PO work) in hours a month, 0 by default
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.codes)}
+
+    def kind_name(self, i: int) -> str:
+        return codes.SITE_KINDS[int(self.kind[i])]
+
+
+@dataclass(frozen=True, eq=False)
+class Officers:
+    site: np.ndarray  # int32 site index
+    fte: np.ndarray  # float64, 0 < fte <= 1
+    role: np.ndarray  # int8, index into codes.OFFICER_ROLES
+
+    def __len__(self) -> int:
+        return len(self.site)
+
+
+@dataclass(frozen=True, eq=False)
+class Cases:
+    """Open cases only: one entry per case counted in the staffing figures."""
+
+    site: np.ndarray  # int32 site index
+    level: np.ndarray  # int8, index into LEVELS
+    factors: np.ndarray  # uint16 bitmask over codes.COMPLEXITY_FACTORS
+    extra_hours: np.ndarray | None  # float64 approved intensive-supervision hours a month, or None (all 0)
+
+    def __len__(self) -> int:
+        return len(self.site)
+
+
+@dataclass(frozen=True, eq=False)
+class StaffingInputs:
+    sites: Sites
+    officers: Officers
+    cases: Cases
+    counted_roles: tuple[str, ...] = COUNTED_ROLES
+
+    @cached_property
+    def case_counts(self) -> np.ndarray:
+        """Open cases per site and level, shape (sites, len(LEVELS)), int64."""
+        n = len(self.sites)
+        flat = self.cases.site.astype(np.int64) * N_LEVELS + self.cases.level
+        return np.bincount(flat, minlength=n * N_LEVELS).reshape(n, N_LEVELS)
+
+    @cached_property
+    def cases_per_site(self) -> np.ndarray:
+        return self.case_counts.sum(axis=1)
+
+    @cached_property
+    def actual_fte(self) -> np.ndarray:
+        """FTE of the officers whose role carries a caseload (counted_roles), per site."""
+        counted = np.isin(self.officers.role, [codes.OFFICER_ROLES.index(r) for r in self.counted_roles])
+        return np.bincount(
+            self.officers.site[counted], weights=self.officers.fte[counted], minlength=len(self.sites)
+        ).astype(np.float64)
+
+    @cached_property
+    def counted_officers(self) -> np.ndarray:
+        counted = np.isin(self.officers.role, [codes.OFFICER_ROLES.index(r) for r in self.counted_roles])
+        return np.bincount(self.officers.site[counted], minlength=len(self.sites))
+
+    def site_case_indexes(self, site: int) -> np.ndarray:
+        """Indexes of one site's cases (for explanations, computed on demand)."""
+        return np.flatnonzero(self.cases.site == site)
+
+    def site_index(self, code: str) -> int:
+        try:
+            return self.sites.index[code]
+        except KeyError:
+            raise KeyError(f"unknown site {code!r}") from None
+
+
+# --- from arrays (the fast path) -------------------------------------------------------------
+
+
+def inputs_from_arrays(
+    *,
+    site_codes: Sequence[str],
+    site_regions: Sequence[str],
+    site_kinds: Sequence[str] | np.ndarray,
+    site_security_levels: Sequence[str] | np.ndarray | None = None,
+    site_addon_hours: np.ndarray | Sequence[float] | None = None,
+    officer_site: np.ndarray,
+    officer_fte: np.ndarray,
+    officer_role: np.ndarray | None = None,
+    case_site: np.ndarray,
+    case_level: np.ndarray,
+    case_factors: np.ndarray | None = None,
+    case_extra_hours: np.ndarray | None = None,
+    regions: Sequence[str] | None = None,
+    counted_roles: tuple[str, ...] = COUNTED_ROLES,
+) -> StaffingInputs:
+    """Build inputs from arrays, checking them with whole-array operations.
+
+    Sites (a few thousand) may be given as strings: site_kinds as kind codes or their indexes,
+    site_security_levels as ';'-joined codes ("medium;maximum") or bitmasks. Officers and cases
+    (millions) must be encoded: site indexes, LEVELS indexes, factor bitmasks, role indexes
+    (officer_role None: all are parole officers). `regions` fixes the order of region totals
+    (default: sorted region codes).
+    """
+    n = len(site_codes)
+    site_codes = tuple(str(c) for c in site_codes)
+    if len(set(site_codes)) != n:
+        raise InputError("sites", None, "code", "site codes are not unique")
+    region_names = tuple(regions) if regions is not None else tuple(sorted(set(site_regions)))
+    region_index = {r: i for i, r in enumerate(region_names)}
+    unknown = [r for r in site_regions if r not in region_index]
+    if unknown:
+        raise InputError("sites", None, "region", f"unknown region {unknown[0]!r}")
+    region = np.fromiter((region_index[r] for r in site_regions), dtype=np.int32, count=n)
+
+    kind = _codes_array(site_kinds, codes.SITE_KINDS, "sites", "kind", np.int8)
+    if site_security_levels is None:
+        mask = np.zeros(n, dtype=np.uint8)
+    elif isinstance(site_security_levels, np.ndarray) and site_security_levels.dtype.kind in "iu":
+        mask = site_security_levels.astype(np.uint8)
+    else:
+        mask = np.array(
+            [security_mask(codes.parse_code_list(v, codes.SECURITY_LEVELS, what="security level")) for v in site_security_levels],
+            dtype=np.uint8,
+        )
+    addon = np.zeros(n) if site_addon_hours is None else np.asarray(site_addon_hours, dtype=np.float64)
+    sites = Sites(site_codes, region_names, region, kind, mask, addon)
+    _check_sites(sites)
+
+    officer_site = np.asarray(officer_site, dtype=np.int32)
+    officer_fte = np.asarray(officer_fte, dtype=np.float64)
+    role = (
+        np.zeros(len(officer_site), dtype=np.int8)
+        if officer_role is None
+        else _codes_array(officer_role, codes.OFFICER_ROLES, "officers", "role", np.int8)
+    )
+    officers = Officers(officer_site, officer_fte, role)
+    _check_officers(officers, n)
+
+    cases = Cases(
+        np.asarray(case_site, dtype=np.int32),
+        np.asarray(case_level, dtype=np.int8),
+        np.zeros(len(case_site), dtype=np.uint16) if case_factors is None else np.asarray(case_factors, dtype=np.uint16),
+        None if case_extra_hours is None else np.asarray(case_extra_hours, dtype=np.float64),
+    )
+    _check_cases(cases, sites)
+    return StaffingInputs(sites, officers, cases, tuple(counted_roles))
+
+
+def _codes_array(values, allowed: tuple[str, ...], table: str, column: str, dtype) -> np.ndarray:
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        out = values.astype(dtype)
+        if len(out) and (out.min() < 0 or out.max() >= len(allowed)):
+            raise InputError(table, None, column, f"codes must be 0 to {len(allowed) - 1} ({', '.join(allowed)})")
+        return out
+    index = {name: i for i, name in enumerate(allowed)}
+    unknown = [v for v in values.tolist() if v not in index]
+    if unknown:
+        raise InputError(table, None, column, f"unknown {column} {unknown[0]!r}; expected one of: {', '.join(allowed)}")
+    return np.array([index[v] for v in values.tolist()], dtype=dtype)
+
+
+def _first(bad: np.ndarray) -> int:
+    return int(np.flatnonzero(bad)[0]) + 1
+
+
+def _check_sites(sites: Sites) -> None:
+    n = len(sites)
+    for name, arr in (("region", sites.region), ("kind", sites.kind), ("security_levels", sites.security_levels),
+                      ("addon_hours", sites.addon_hours)):  # fmt: skip
+        if len(arr) != n:
+            raise InputError("sites", None, name, f"{len(arr)} values for {n} sites")
+    institution = sites.kind == INSTITUTION
+    bad = institution & ((sites.security_levels == 0) | (sites.security_levels >= 1 << N_SECURITY))
+    if bad.any():
+        raise InputError("sites", _first(bad), "security_levels", "an institution needs at least one security level")
+    bad = ~institution & (sites.security_levels != 0)
+    if bad.any():
+        raise InputError("sites", _first(bad), "security_levels", "only institutions have security levels")
+    bad = ~np.isfinite(sites.addon_hours) | (sites.addon_hours < 0)
+    if bad.any():
+        raise InputError("sites", _first(bad), "addon_hours", "add-on hours must be a number of at least 0")
+
+
+def _check_officers(officers: Officers, n_sites: int) -> None:
+    if not (len(officers.fte) == len(officers.site) == len(officers.role)):
+        raise InputError("officers", None, "site", "officer arrays differ in length")
+    bad = (officers.site < 0) | (officers.site >= n_sites)
+    if bad.any():
+        raise InputError("officers", _first(bad), "site", "site index out of range")
+    bad = ~((officers.fte > 0) & (officers.fte <= 1))
+    if bad.any():
+        raise InputError("officers", _first(bad), "fte", "fte must be more than 0 and at most 1")
+
+
+def _check_cases(cases: Cases, sites: Sites) -> None:
+    m = len(cases.site)
+    if len(cases.level) != m or len(cases.factors) != m or (cases.extra_hours is not None and len(cases.extra_hours) != m):
+        raise InputError("cases", None, "site", "case arrays differ in length")
+    if m == 0:
+        return
+    bad = (cases.site < 0) | (cases.site >= len(sites))
+    if bad.any():
+        raise InputError("cases", _first(bad), "site", "site index out of range")
+    bad = (cases.level < 0) | (cases.level >= N_LEVELS)
+    if bad.any():
+        raise InputError("cases", _first(bad), "level", f"level codes must be 0 to {N_LEVELS - 1} ({', '.join(LEVELS)})")
+    if int(cases.factors.max()) >= 1 << N_FACTORS:
+        raise InputError("cases", _first(cases.factors >= 1 << N_FACTORS), "factors", "factor bitmask has unknown bits")
+    in_institution = sites.kind[cases.site] == INSTITUTION
+    security = cases.level < N_SECURITY
+    bad = in_institution & ~security
+    if bad.any():
+        raise InputError("cases", _first(bad), "security_level", "a case in an institution needs a security level")
+    bad = ~in_institution & security
+    if bad.any():
+        raise InputError("cases", _first(bad), "supervision_level", "a community case needs a supervision level")
+    # A security level the institution does not hold (bit not set in the site's mask).
+    site_mask = sites.security_levels[cases.site].astype(np.int64)
+    bad = in_institution & ((site_mask >> np.minimum(cases.level, N_SECURITY - 1)) & 1 == 0)
+    if bad.any():
+        i = _first(bad) - 1
+        raise InputError("cases", i + 1, "security_level",
+                         f"security level {LEVELS[cases.level[i]]!r} is not one of site {sites.codes[cases.site[i]]}'s levels")  # fmt: skip
+    if cases.extra_hours is not None:
+        bad = ~np.isfinite(cases.extra_hours) | (cases.extra_hours < 0)
+        if bad.any():
+            raise InputError("cases", _first(bad), "extra_hours", "extra hours must be a number of at least 0")
+
+
+# --- from row dicts (the import format) ------------------------------------------------------
+
+
+def inputs_from_tables(
+    tables: Mapping[str, Sequence[Mapping[str, str]]],
+    *,
+    as_of: dt.date | None = None,
+    site_addon_hours: Mapping[str, float] | None = None,
+    case_extra_hours: Mapping[str, float] | None = None,
+    counted_roles: tuple[str, ...] = COUNTED_ROLES,
+) -> StaffingInputs:
+    """Build inputs from rows shaped like the import tables (``caseweight.imports.tables``).
+
+    ``tables`` maps a table name to its rows, each a dict of column -> text, as csv.DictReader
+    gives. Uses regions (optional: fixes the order of region totals), sites, officers, cases;
+    absences are not needed by the ratio and time-standard methods.
+
+    A case counts when it is open: without ``as_of``, when its ``closed`` cell is empty; with
+    ``as_of``, when opened <= as_of and (closed is empty or closed > as_of).
+    ``site_addon_hours``: add-on task hours a month by site code. ``case_extra_hours``: approved
+    intensive-supervision hours a month by case ref.
+    """
+    regions = [row.get("code", "").strip() for row in tables.get("regions", ())]
+    builder = _Builder(
+        tables.get("sites", ()),
+        regions=regions or None,
+        site_addon_hours=site_addon_hours,
+        case_extra_hours=case_extra_hours,
+        as_of=as_of,
+        counted_roles=counted_roles,
+    )
+    builder.add_officers(_pick(tables.get("officers", ()), _OFFICER_COLUMNS))
+    builder.add_cases(_pick(tables.get("cases", ()), _CASE_COLUMNS))
+    return builder.build()
+
+
+_OFFICER_COLUMNS = ("code", "site", "role", "fte")
+_CASE_COLUMNS = ("ref", "site", "security_level", "supervision_level", "factors", "opened", "closed")
+
+
+def _pick(rows: Iterable[Mapping[str, str]], columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    for row in rows:
+        yield tuple((row.get(c) or "") for c in columns)
+
+
+def inputs_from_csv_folder(
+    folder: str | Path,
+    *,
+    as_of: dt.date | None = None,
+    site_addon_hours: Mapping[str, float] | None = None,
+    case_extra_hours: Mapping[str, float] | None = None,
+    counted_roles: tuple[str, ...] = COUNTED_ROLES,
+) -> StaffingInputs:
+    """Build inputs straight from a folder of import CSV files (regions.csv optional, sites.csv,
+    officers.csv, cases.csv), streaming rows without making a dict per row, so that millions of
+    cases fit in memory. Same rules as ``inputs_from_tables``.
+    """
+    folder = Path(folder)
+    regions_path = folder / "regions.csv"
+    regions = None
+    if regions_path.is_file():
+        with regions_path.open(newline="", encoding="utf-8-sig") as f:
+            regions = [row.get("code", "").strip() for row in csv.DictReader(f)]
+    with (folder / "sites.csv").open(newline="", encoding="utf-8-sig") as f:
+        site_rows = list(csv.DictReader(f))
+    builder = _Builder(
+        site_rows,
+        regions=regions,
+        site_addon_hours=site_addon_hours,
+        case_extra_hours=case_extra_hours,
+        as_of=as_of,
+        counted_roles=counted_roles,
+    )
+    for name, columns, required, add in (
+        ("officers", _OFFICER_COLUMNS, ("site", "role", "fte"), builder.add_officers),
+        ("cases", _CASE_COLUMNS, ("site",), builder.add_cases),
+    ):
+        with (folder / f"{name}.csv").open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise InputError(name, None, missing[0], "column missing from the header")
+            # Absent optional columns read as empty cells (an index past the row's end).
+            positions = [header.index(c) if c in header else None for c in columns]
+            if all(p is not None for p in positions):
+                add(map(itemgetter(*positions), reader))
+            else:
+                add(tuple(row[p] if p is not None else "" for p in positions) for row in reader)
+    return builder.build()
+
+
+class _Builder:
+    """Turns text rows into arrays, checking each code once per distinct value (values repeat)."""
+
+    def __init__(self, site_rows, *, regions, site_addon_hours, case_extra_hours, as_of, counted_roles):
+        self.as_of = as_of
+        self.case_extra_hours = dict(case_extra_hours or {})
+        self.counted_roles = tuple(counted_roles)
+        codes_, region_codes, kinds, masks = [], [], [], []
+        seen: set[str] = set()
+        for row_no, row in enumerate(site_rows, start=1):
+            code = (row.get("code") or "").strip()
+            if not code:
+                raise InputError("sites", row_no, "code", "missing")
+            if code in seen:
+                raise InputError("sites", row_no, "code", f"site {code!r} appears twice")
+            seen.add(code)
+            region = (row.get("region") or "").strip()
+            if not region:
+                raise InputError("sites", row_no, "region", "missing")
+            if regions is not None and region not in regions:
+                raise InputError("sites", row_no, "region", f"unknown region {region!r}")
+            kind = _code(row.get("kind"), codes.SITE_KINDS, "site kind", "sites", row_no, "kind")
+            try:
+                levels = codes.parse_code_list(row.get("security_levels") or "", codes.SECURITY_LEVELS, what="security level")
+            except codes.CodeError as error:
+                raise InputError("sites", row_no, "security_levels", str(error)) from None
+            if kind == "institution" and not levels:
+                raise InputError("sites", row_no, "security_levels", "an institution needs at least one security level")
+            if kind != "institution" and levels:
+                raise InputError("sites", row_no, "security_levels", f"only institutions have security levels, not a {kind}")
+            codes_.append(code)
+            region_codes.append(region)
+            kinds.append(codes.SITE_KINDS.index(kind))
+            masks.append(security_mask(levels))
+        self.site_codes = tuple(codes_)
+        self.site_index = {c: i for i, c in enumerate(codes_)}
+        self.kinds = kinds
+        self.masks = masks
+        self.regions = tuple(regions) if regions is not None else tuple(sorted(set(region_codes)))
+        region_index = {r: i for i, r in enumerate(self.regions)}
+        self.region = np.array([region_index[r] for r in region_codes], dtype=np.int32)
+        addon = np.zeros(len(codes_))
+        for code, hours in (site_addon_hours or {}).items():
+            if code not in self.site_index:
+                raise InputError("site_addon_hours", None, "site", f"unknown site {code!r}")
+            addon[self.site_index[code]] = float(hours)
+        self.addon = addon
+        self.officers = None
+        self.cases = None
+
+    def add_officers(self, rows: Iterable[tuple[str, ...]]) -> None:
+        sites, ftes, roles = array("i"), array("d"), array("b")
+        role_index = {r: i for i, r in enumerate(codes.OFFICER_ROLES)}
+        fte_cache: dict[str, float] = {}
+        for row_no, (code, site, role, fte) in enumerate(rows, start=1):
+            s = self.site_index.get(site)
+            if s is None:
+                s = self._site(site.strip(), "officers", row_no)
+            r = role_index.get(role)
+            if r is None:
+                r = codes.OFFICER_ROLES.index(_code(role, codes.OFFICER_ROLES, "role", "officers", row_no, "role"))
+            f = fte_cache.get(fte)
+            if f is None:
+                try:
+                    f = float(fte)
+                except ValueError:
+                    raise InputError("officers", row_no, "fte", f"fte {fte!r} is not a number") from None
+                if not 0 < f <= 1:
+                    raise InputError("officers", row_no, "fte", f"fte {fte!r} is out of range: more than 0 and at most 1")
+                fte_cache[fte] = f
+            sites.append(s)
+            ftes.append(f)
+            roles.append(r)
+        self.officers = Officers(
+            np.frombuffer(sites, dtype=np.int32).copy() if sites else np.zeros(0, np.int32),
+            np.frombuffer(ftes, dtype=np.float64).copy() if ftes else np.zeros(0),
+            np.frombuffer(roles, dtype=np.int8).copy() if roles else np.zeros(0, np.int8),
+        )
+
+    def add_cases(self, rows: Iterable[tuple[str, ...]]) -> None:
+        sites, levels, factor_masks = array("i"), array("b"), array("H")
+        extra = array("d") if self.case_extra_hours else None
+        extra_hours = self.case_extra_hours
+        seen_refs = set() if extra_hours else None
+        # (site, security level, supervision level) repeats a lot: check each combination once.
+        placements: dict[tuple[str, str, str], tuple[int, int]] = {}
+        masks: dict[str, int] = {"": 0}
+        as_of = self.as_of
+        for row_no, (ref, site, security, supervision, factors, opened, closed) in enumerate(rows, start=1):
+            if as_of is None:
+                if closed:
+                    continue
+            elif not self._open_on(as_of, opened, closed, row_no):
+                continue
+            placement = placements.get((site, security, supervision))
+            if placement is None:
+                placement = placements[(site, security, supervision)] = self._placement(site, security, supervision, row_no)
+            mask = masks.get(factors)
+            if mask is None:
+                mask = masks[factors] = self._factors(factors, row_no)
+            sites.append(placement[0])
+            levels.append(placement[1])
+            factor_masks.append(mask)
+            if extra is not None:
+                extra.append(float(extra_hours.get(ref, 0.0)))
+                seen_refs.add(ref)
+        if extra_hours:
+            unknown = [ref for ref in extra_hours if ref not in seen_refs]
+            if unknown:
+                raise InputError("case_extra_hours", None, "ref", f"no open case {unknown[0]!r}")
+        self.cases = Cases(
+            np.frombuffer(sites, dtype=np.int32).copy() if sites else np.zeros(0, np.int32),
+            np.frombuffer(levels, dtype=np.int8).copy() if levels else np.zeros(0, np.int8),
+            np.frombuffer(factor_masks, dtype=np.uint16).copy() if factor_masks else np.zeros(0, np.uint16),
+            None if extra is None else (np.frombuffer(extra, dtype=np.float64).copy() if extra else np.zeros(0)),
+        )
+
+    def _site(self, code: str, table: str, row_no: int) -> int:
+        if code not in self.site_index:
+            raise InputError(table, row_no, "site", f"unknown site {code!r}")
+        return self.site_index[code]
+
+    def _placement(self, site: str, security: str, supervision: str, row_no: int) -> tuple[int, int]:
+        s = self._site(site.strip(), "cases", row_no)
+        security, supervision = security.strip(), supervision.strip()
+        if security and supervision:
+            raise InputError("cases", row_no, "supervision_level", "a case has a security level or a supervision level, not both")
+        if self.kinds[s] == INSTITUTION:
+            if not security:
+                raise InputError("cases", row_no, "security_level", "a case in an institution needs a security level")
+            level = _code(security, codes.SECURITY_LEVELS, "security level", "cases", row_no, "security_level")
+            if not self.masks[s] >> codes.SECURITY_LEVELS.index(level) & 1:
+                raise InputError("cases", row_no, "security_level",
+                                 f"security level {level!r} is not one of site {self.site_codes[s]}'s levels "
+                                 f"({';'.join(security_levels_of(self.masks[s]))})")  # fmt: skip
+        else:
+            if not supervision:
+                raise InputError("cases", row_no, "supervision_level", "a community case needs a supervision level")
+            level = _code(supervision, codes.SUPERVISION_LEVELS, "supervision level", "cases", row_no, "supervision_level")
+        return s, LEVELS.index(level)
+
+    @staticmethod
+    def _factors(text: str, row_no: int) -> int:
+        try:
+            return factor_mask(codes.parse_code_list(text, codes.COMPLEXITY_FACTORS, what="complexity factor"))
+        except codes.CodeError as error:
+            raise InputError("cases", row_no, "factors", str(error)) from None
+
+    @staticmethod
+    def _open_on(as_of: dt.date, opened: str, closed: str, row_no: int) -> bool:
+        try:
+            if opened and dt.date.fromisoformat(opened.strip()) > as_of:
+                return False
+        except ValueError:
+            raise InputError("cases", row_no, "opened", f"{opened!r} is not a date (YYYY-MM-DD)") from None
+        try:
+            return not closed or dt.date.fromisoformat(closed.strip()) > as_of
+        except ValueError:
+            raise InputError("cases", row_no, "closed", f"{closed!r} is not a date (YYYY-MM-DD)") from None
+
+    def build(self) -> StaffingInputs:
+        sites = Sites(
+            self.site_codes,
+            self.regions,
+            self.region,
+            np.array(self.kinds, dtype=np.int8),
+            np.array(self.masks, dtype=np.uint8),
+            self.addon,
+        )
+        officers = self.officers or Officers(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int8))
+        cases = self.cases or Cases(np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.uint16), None)
+        return StaffingInputs(sites, officers, cases, self.counted_roles)
+
+
+def _code(value: str | None, allowed: tuple[str, ...], what: str, table: str, row_no: int, column: str) -> str:
+    try:
+        return codes.parse_code(value or "", allowed, what=what)
+    except codes.CodeError as error:
+        raise InputError(table, row_no, column, str(error)) from None
