@@ -229,7 +229,7 @@ class _RowCheck:
     def date(self, column: str) -> str | None:
         value = self.text(column)
         if not value:
-            return value
+            return None  # an empty optional date is no date (e.g. a case still open)
         try:
             if not ISO_DATE.match(value):
                 raise ValueError(value)
