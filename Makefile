@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 ADDR ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install demo serve test test-sqlite test-postgres bench clean
+.PHONY: install demo serve test test-sqlite test-postgres bench clean messages
 
 install: $(STAMP)
 
@@ -46,3 +46,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# Refresh the French catalogue from the code, then compile it (needs GNU gettext).
+messages: install
+	cd caseweight && ../$(BIN)/caseweight makemessages -l fr --no-obsolete --no-location
+	cd caseweight && ../$(BIN)/caseweight compilemessages -l fr
