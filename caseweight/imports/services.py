@@ -630,7 +630,7 @@ class _ImportRun:
                     created.append(instance)
                 elif planned.changed:
                     self.apply(table, planned.existing, planned.state)
-                    updated.append((planned.existing, planned.before))
+                    updated.append((planned.existing, planned.before, snapshot(planned.existing)))
             if created:
                 model.objects.bulk_create(created, batch_size=BATCH_SIZE)
                 _ensure_primary_keys(table, created)
@@ -638,10 +638,9 @@ class _ImportRun:
                 if index is not None:
                     index.update((instance.code, instance) for instance in created)
             if updated:
-                fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-                model.objects.bulk_update([instance for instance, _before in updated], fields, batch_size=BATCH_SIZE)
+                _update_changed_fields(table, updated)
             audit.extend(audit_entry(instance=i, action="create", before=None, after=snapshot(i)) for i in created)
-            audit.extend(audit_entry(instance=i, action="update", before=b, after=snapshot(i)) for i, b in updated)
+            audit.extend(audit_entry(instance=i, action="update", before=b, after=a) for i, b, a in updated)
         audit_record_many(audit)
 
     def apply(self, table: str, instance, state: dict) -> None:
@@ -659,6 +658,35 @@ class _ImportRun:
                 instance.fte = Decimal(value)
             else:
                 setattr(instance, column, value)
+
+
+# Fields written in one statement: the database checks closed >= opened after each UPDATE.
+UPDATED_TOGETHER = {"cases": [("opened", "closed")]}
+
+
+def _update_changed_fields(table: str, updated: list[tuple[object, dict, dict]]) -> None:
+    """Write the changed fields as one UPDATE per field and new value, for up to 2000 rows at a time.
+
+    Django's bulk_update builds a CASE WHEN per row and field: measured at 18 s for 3,000
+    cases on SQLite. Updates from a file tend to share values (a new officer, a level,
+    a language), so grouping the rows by new value takes few statements and milliseconds.
+    """
+    model = MODELS[table]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    together = UPDATED_TOGETHER.get(table, [])
+    grouped = {name for group in together for name in group}
+    groups = [tuple(model._meta.get_field(name) for name in group) for group in together]
+    groups += [(field,) for field in fields if field.name not in grouped]
+    for group in groups:
+        by_values: dict[tuple, list[int]] = {}
+        for instance, before, after in updated:
+            if any(before[field.name] != after[field.name] for field in group):
+                values = tuple(getattr(instance, field.attname) for field in group)
+                by_values.setdefault(values, []).append(instance.pk)
+        for values, pks in by_values.items():
+            changes = {field.attname: value for field, value in zip(group, values)}
+            for chunk in _chunks(pks, BATCH_SIZE):
+                model.objects.filter(pk__in=chunk).update(**changes)
 
 
 def _ensure_primary_keys(table: str, instances: list) -> None:
