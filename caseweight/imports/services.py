@@ -369,6 +369,15 @@ class _ImportRun:
             if check.given(column):
                 state[column] = value
 
+    def _keep_list_order(self, state: dict, before: dict | None, columns: tuple[str, ...]) -> None:
+        """Lists are stored in canonical order; one stored otherwise (e.g. "fr;en") is left as it
+        is when it holds the same codes, so that an import does not rewrite rows just to reorder them."""
+        if before is None:
+            return
+        for column in columns:
+            if state[column] is not None and _code_set(state[column]) == _code_set(before[column]):
+                state[column] = before[column]
+
     def check_regions(self, check: _RowCheck, existing: dict) -> _Planned | None:
         code = check.text("code")
         region = existing.get(code)
@@ -406,6 +415,7 @@ class _ImportRun:
             levels = check.rule(lambda: rules.site_security_levels(kind=state["kind"], security_levels=state["security_levels"]))
             if levels is not None:
                 state["security_levels"] = codes.join_codes(levels)
+        self._keep_list_order(state, before, ("security_levels", "languages"))
         if code and not self.in_scope(code):
             check.error("code", _("site %(site)s is outside your scope") % {"site": code})
         if not check.ok:
@@ -432,6 +442,7 @@ class _ImportRun:
             "specialisations": check.code_list("specialisations", codes.SPECIALISATIONS, "specialisation")
             if check.given("specialisations") else None,
         })
+        self._keep_list_order(state, before, ("languages", "specialisations"))
         if site and not self.in_scope(site):
             check.error("site", _("site %(site)s is outside your scope") % {"site": site})
         elif before is not None and not self.in_scope(before["site"]):
@@ -467,6 +478,7 @@ class _ImportRun:
         })
         if not check.ok:
             return None
+        self._keep_list_order(state, before, ("factors",))
         # Cross-column rules, on the state after the import (a column left out keeps its value).
         site = self.state_of("sites", state["site"])
         if site is not BROKEN and site is not None:
@@ -698,6 +710,10 @@ def _ensure_primary_keys(table: str, instances: list) -> None:
     for chunk in _chunks(sorted(by_code)):
         for code, pk in model.objects.filter(code__in=chunk).values_list("code", "pk"):
             by_code[code].pk = pk
+
+
+def _code_set(value: str | None) -> set[str]:
+    return {code for code in (value or "").split(codes.LIST_SEPARATOR) if code}
 
 
 def _date(value: str | None) -> dt.date | None:

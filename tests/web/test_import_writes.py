@@ -205,3 +205,18 @@ def test_a_large_import_takes_a_bounded_number_of_queries(org, django_assert_max
     with django_assert_max_num_queries(120):
         report = import_tables(tables={"cases": [{**row, "language": "en"} for row in cases]})
     assert report.counts["cases"].updated == 3000
+
+
+@pytest.mark.parametrize("languages", ["fr;en", "en;fr", "en; fr"])
+def test_a_list_stored_in_another_order_with_the_same_codes_is_unchanged(org, languages):
+    # The fixture stores MTL's languages as "fr;en"; a form or an import would store "en;fr".
+    report = import_tables(tables={"sites": [{"code": "MTL", "name": "Bureau de libération conditionnelle de Montréal",
+                                              "region": "QUE", "kind": "parole_office", "security_levels": "",
+                                              "languages": languages}]})
+    assert report.counts["sites"].unchanged == 1
+    assert Site.objects.get(code="MTL").languages == "fr;en"
+
+
+def test_a_new_list_is_stored_in_canonical_order(org):
+    import_tables(tables={"sites": [{**SUD, "languages": "fr;en"}]})
+    assert Site.objects.get(code="SUD").languages == "en;fr"
