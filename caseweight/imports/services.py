@@ -429,6 +429,7 @@ class _ImportRun:
         site = check.text("site")
         if site and self.state_of("sites", site) is None:
             check.error("site", _("unknown site"))
+            site = None  # one error for the cell: no "outside your scope" on top
         fte = None
         if check.given("fte") and check.text("fte"):
             fte = check.rule(lambda: str(rules.officer_fte(check.cells["fte"])))
