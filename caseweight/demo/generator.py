@@ -18,24 +18,26 @@ What the full data set (scale 1.0) holds, in current (open) cases:
   management assistants (cma) and Aboriginal liaison officers (alo).
 - About 300 closed cases (former officer kept) and a few dozen new cases with no officer yet,
   three of them at ONT-P01, the demo supervisor's office.
-- A year of absences up to `today` for every officer (see `_officer_absences`). An absence that
-  is under way on `today` may end after it, as a booked leave or a secondment would.
+- A year of absences up to `today` for every officer (see `_absences` and `_officer_year`):
+  annual leave peaking in July-August and at Christmas, short sick spells peaking in winter,
+  training, a few secondments of months. An absence under way on `today` may end after it.
 
 Staffing, set on purpose so the staffing reports have something to show (cases per PO FTE):
 
 - over-loaded: institutions ATL-I01, QUE-I02, QUE-I07, ONT-I01, ONT-I06, PRA-I01, PRA-I05,
-  PAC-I02 (about 1:35, well above the 1:30 ratio); parole offices ATL-P01, QUE-P01, QUE-P06,
-  ONT-P01, ONT-P05, ONT-P07, PRA-P01, PRA-P09, PAC-P02 (about 19 cases per PO, with twice the
-  usual share of intensive and A cases); CCCs QUE-C01, ONT-C01, PRA-C01 (about 1:13).
+  PAC-I02 (about 1:34, above even the maximum-security ratio of 1:30); parole offices ATL-P01,
+  QUE-P01, QUE-P06, ONT-P01, ONT-P05, ONT-P07, PRA-P01, PRA-P09, PAC-P02 (about 18 cases per
+  PO, with twice the usual share of intensive and A cases); CCCs QUE-C01, ONT-C01, PRA-C01
+  (about 1:12).
 - comfortably staffed: institutions QUE-I04, QUE-I05, ONT-I03, PRA-I06, PRA-I10, PAC-I03
-  (about 1:21, below 1:25); parole offices ATL-P13, QUE-P18, ONT-P15, PRA-P16, PAC-P11 (about
-  11 per PO); CCCs ATL-C02, PAC-C02 (about 1:8).
-- every other site is near the current ratios: institutions about 1:27, parole offices about
-  14 cases per PO, CCCs about 1:10.
+  (about 1:20, below 1:25); parole offices ATL-P13, QUE-P18, ONT-P15, PRA-P16, PAC-P11 (about
+  10 per PO); CCCs ATL-C02, PAC-C02 (about 1:7).
+- every other site is near the current ratios: institutions about 1:26, parole offices about
+  13 cases per PO, CCCs about 1:9.5.
 
 `scale` below 1 keeps that share of the sites of each kind in each region (at least one each,
-the first ones listed, so ONT-P01 is always there) with their full-size staff and cases: a
-small but realistic data set for tests.
+evenly spaced through the lists from the first one, so ONT-P01 is always there) with their
+full-size staff and cases: a smaller but realistic data set, for tests.
 """
 
 from __future__ import annotations
@@ -401,7 +403,9 @@ def _sites(rng: random.Random, scale: float) -> list[_Site]:
         for region in REGIONS:
             for kind in totals:
                 group = [s for s in sites if s.region == region and s.kind == kind]
-                kept.extend(group[: max(1, round(len(group) * scale))])
+                count = max(1, round(len(group) * scale))
+                # Evenly spaced through the list, from the first: a mix of sizes and loads.
+                kept.extend(group[index * len(group) // count] for index in range(count))
         sites = [s for s in sites if s in kept]
     return sites
 
