@@ -81,3 +81,9 @@ def test_the_log_is_paginated_by_fifty_newest_first(client_as, org):
     assert len(keys(first)) == 50 and "Page 1 of 2" in first
     second = log(client, "?page=2")
     assert len(keys(second)) == AuditEntry.objects.filter(site_code=ott.code).count() - 50
+
+
+def test_a_creation_leaves_out_the_fields_it_left_empty(client_as):
+    body = log(client_as("supervisor"), "?key=C-OTT-1")
+    assert "<code>supervision_level</code>: — → A" in body
+    assert "<code>security_level</code>" not in body and "<code>factors</code>" not in body
