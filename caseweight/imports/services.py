@@ -196,6 +196,9 @@ class _RowCheck:
                 self.error(column, _("this cell may not be empty"))
                 return None
             return value
+        if "\x00" in value:  # PostgreSQL refuses NUL in text: say so here, not with a crash on write
+            self.error(column, _("contains a NUL character"))
+            return None
         max_length = getattr(MODELS[self.source.table]._meta.get_field(column), "max_length", None)
         if max_length and len(value) > max_length:
             self.error(column, _("too long: at most %(count)d characters") % {"count": max_length})

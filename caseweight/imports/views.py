@@ -3,12 +3,11 @@ services.py (import) and export.py; permissions come from accounts.scope."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -86,7 +85,7 @@ def export_xlsx(request):
     if not scope.can_export(request.user):
         raise PermissionDenied
     content = exports.export_xlsx_bytes(tables=_export_tables(request), site_codes=_export_site_codes(request.user))
-    return _download(content, filename=f"caseweight-export-{dt.date.today().isoformat()}.xlsx", content_type=XLSX_TYPE)
+    return _download(content, filename=f"caseweight-export-{timezone.localdate().isoformat()}.xlsx", content_type=XLSX_TYPE)
 
 
 @login_required
@@ -95,7 +94,7 @@ def export_zip(request):
     if not scope.can_export(request.user):
         raise PermissionDenied
     content = exports.export_csv_zip_bytes(tables=_export_tables(request), site_codes=_export_site_codes(request.user))
-    return _download(content, filename=f"caseweight-export-{dt.date.today().isoformat()}.zip", content_type="application/zip")
+    return _download(content, filename=f"caseweight-export-{timezone.localdate().isoformat()}.zip", content_type="application/zip")
 
 
 # Blank templates hold no data: any signed-in user may take them.

@@ -310,3 +310,8 @@ def test_the_error_list_is_capped_with_a_count_of_the_rest(org):
     assert len(caught.errors) == import_report.MAX_ERRORS == 200
     assert caught.omitted == 50
     assert caught.lines()[-1] == "… and 50 more errors"
+
+
+def test_a_nul_character_is_refused_before_the_database_sees_it(org):
+    error = only_error(tables={"officers": [{**OFFICER, "name": "Nadia\x00Roy"}]})
+    assert (error.column, error.message) == ("name", "contains a NUL character")
