@@ -41,6 +41,11 @@ class ImportRejected(Exception):
         self.omitted = omitted
         super().__init__(self.message())
 
+    @property
+    def count(self) -> int:
+        """Every error found, including those past the cap."""
+        return len(self.errors) + self.omitted
+
     def lines(self) -> list[str]:
         lines = [str(error) for error in self.errors]
         if self.omitted:

@@ -308,7 +308,7 @@ def test_the_error_list_is_capped_with_a_count_of_the_rest(org):
     rows = [{**OFFICER, "code": f"PO-{n}", "fte": "2"} for n in range(250)]
     caught = rejected(tables={"officers": rows})
     assert len(caught.errors) == import_report.MAX_ERRORS == 200
-    assert caught.omitted == 50
+    assert caught.omitted == 50 and caught.count == 250
     assert caught.lines()[-1] == "… and 50 more errors"
 
 

@@ -124,3 +124,13 @@ def test_posting_without_a_file_asks_for_one(client, users):
     response = signed_in(client, users, "supervisor").post(reverse("import_upload"), {})
     assert response.status_code == 200
     assert '<ul class="errors"><li>Choose one XLSX workbook or one or more CSV files.</li></ul>' in response.content.decode()
+
+
+def test_a_long_error_list_is_capped_with_a_count_of_the_rest(client, users):
+    rows = "".join(f"PO-{n},Name,OTT,po,2,en,\r\n" for n in range(230))
+    response = signed_in(client, users, "supervisor").post(reverse("import_upload"), {
+        "files": [csv_file("officers.csv", OFFICERS + rows)]})
+    html = response.content.decode()
+    assert "Nothing was imported: 230 errors" in html
+    errors = html.split('<ul class="errors">')[1].split("</ul>")[0]
+    assert errors.count("<li>") == 201 and "<li>… and 30 more errors</li>" in errors

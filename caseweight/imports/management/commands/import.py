@@ -38,6 +38,6 @@ class Command(BaseCommand):
             for line in rejected.lines():
                 self.stderr.write(line)
             raise CommandError(
-                f"import rejected: {len(rejected.errors) + rejected.omitted} errors, nothing was written", returncode=1
+                f"import rejected: {rejected.count} errors, nothing was written", returncode=1
             ) from None
         self.stdout.write(report.summary())
