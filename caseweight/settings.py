@@ -113,6 +113,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Serve straight from the package folders: no collectstatic step needed for `make demo`.
 WHITENOISE_USE_FINDERS = True
