@@ -39,6 +39,11 @@ LABELS = {
     "officer": _("officer"),
     "case": _("case"),
     "absence": _("absence"),
+    # Where an audited change came from
+    "web": _("web"),
+    "admin": _("admin site"),
+    "import": _("import"),
+    "system": _("system"),
 }
 
 
