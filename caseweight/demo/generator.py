@@ -102,7 +102,7 @@ INSTITUTIONS: dict[str, list[SitePlan]] = {
         SitePlan("Établissement Les Cèdres", 150, "qc", MIN),
         SitePlan("Établissement Haute-Rive", 360, "qc", "medium;maximum", "over"),
         SitePlan("Établissement de la Montagne-Verte", 400, "fr", MED),
-        SitePlan("Centre régional de réception des Laurentides", 250, "qc", MAX),
+        SitePlan("Établissement du Lac-des-Huards", 250, "qc", MAX),
         SitePlan("Établissement pour femmes de Saint-Aubin", 110, "qc", ALL_LEVELS, women=True),
         SitePlan("Établissement Lac-Brûlé", 140, "fr", MIN),
     ],

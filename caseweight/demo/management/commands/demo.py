@@ -7,6 +7,7 @@ seed and day change nothing; another day or seed replaces the demo rows at the d
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import time
 
@@ -22,7 +23,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--today {value!r} is not a date: write YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date: write YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
