@@ -18,11 +18,18 @@ from caseweight.cases.selectors import case_open_filter
 from caseweight.organisation import selectors
 
 
+EARLIEST_WEEK = dt.date(1900, 1, 1)
+LATEST_WEEK = dt.date(2999, 12, 31)
+
+
 def _week_from(request) -> selectors.Week:
     """The week asked for by ?week=YYYY-MM-DD (any day of it), else the week containing today."""
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not (EARLIEST_WEEK <= day <= LATEST_WEEK):
+        # Near year 1 or 9999 the previous / next week links would overflow the calendar.
         day = timezone.localdate()
     return selectors.week_containing(day)
 

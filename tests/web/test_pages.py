@@ -117,9 +117,10 @@ def test_this_week_is_the_week_containing_today(client_as, monkeypatch):
     assert "Absent from July 13, 2026 to July 19, 2026" in body
 
 
-def test_an_unreadable_week_falls_back_to_this_week(client_as, monkeypatch):
+@pytest.mark.parametrize("week", ["next-tuesday", "9999-12-31", "0001-01-01"])
+def test_an_unreadable_or_out_of_range_week_falls_back_to_this_week(client_as, monkeypatch, week):
     freeze_today(monkeypatch, dt.date(2026, 7, 8))
-    body = page(client_as("supervisor"), "site_detail", "OTT", query="?week=next-tuesday")
+    body = page(client_as("supervisor"), "site_detail", "OTT", query=f"?week={week}")
     assert card(body, "absent-count") == 1
 
 
