@@ -401,12 +401,12 @@ def inputs_from_csv_folder(
             missing = [c for c in required if c not in header]
             if missing:
                 raise InputError(name, None, missing[0], "column missing from the header")
-            # Absent optional columns read as empty cells (an index past the row's end).
-            positions = [header.index(c) if c in header else None for c in columns]
-            if all(p is not None for p in positions):
-                add(map(itemgetter(*positions), reader))
+            found = [header.index(c) if c in header else None for c in columns]
+            if None in found:
+                # An optional column left out of the file reads as empty cells (the slow path).
+                add((tuple(row[p] if p is not None else "" for p in found) for row in reader), range(len(columns)))
             else:
-                add(tuple(row[p] if p is not None else "" for p in positions) for row in reader)
+                add(reader, found)
     return builder.build()
 
 
@@ -459,12 +459,15 @@ class _Builder:
         self.addon = addon
         self.officers = None
         self.cases = None
+        self._dates: set[str] = {""}
+        self._as_of_text = as_of.isoformat() if as_of else ""
 
-    def add_officers(self, rows: Iterable[tuple[str, ...]]) -> None:
+    def add_officers(self, rows: Iterable[Sequence[str]], positions: Sequence[int] = tuple(range(4))) -> None:
+        """Rows hold (code, site, role, fte) at `positions`."""
         sites, ftes, roles = array("i"), array("d"), array("b")
         role_index = {r: i for i, r in enumerate(codes.OFFICER_ROLES)}
         fte_cache: dict[str, float] = {}
-        for row_no, (code, site, role, fte) in enumerate(rows, start=1):
+        for row_no, (code, site, role, fte) in enumerate(map(itemgetter(*positions), rows), start=1):
             s = self.site_index.get(site)
             if s is None:
                 s = self._site(site.strip(), "officers", row_no)
@@ -489,43 +492,76 @@ class _Builder:
             np.frombuffer(roles, dtype=np.int8).copy() if roles else np.zeros(0, np.int8),
         )
 
-    def add_cases(self, rows: Iterable[tuple[str, ...]]) -> None:
-        sites, levels, factor_masks = array("i"), array("b"), array("H")
-        extra = array("d") if self.case_extra_hours else None
+    def add_cases(self, rows: Iterable[Sequence[str]], positions: Sequence[int] = tuple(range(7))) -> None:
+        """Rows hold (ref, site, security_level, supervision_level, factors, opened, closed) at
+        `positions`. A plain loop with each distinct code combination checked once: measured
+        faster than column-wise chunking, which spends more on building tuples than it saves.
+        """
+        i_ref, i_site, i_security, i_supervision, i_factors, i_opened, i_closed = positions
+        placed, factor_masks = array("i"), array("H")
+        place, mark = placed.append, factor_masks.append
         extra_hours = self.case_extra_hours
-        seen_refs = set() if extra_hours else None
-        # (site, security level, supervision level) repeats a lot: check each combination once.
-        placements: dict[tuple[str, str, str], tuple[int, int]] = {}
+        extra = array("d") if extra_hours else None
+        seen_refs: set[str] = set()
+        # (site, security level, supervision level) -> site index × N_LEVELS + level
+        placements: dict[tuple[str, str, str], int] = {}
         masks: dict[str, int] = {"": 0}
         as_of = self.as_of
-        for row_no, (ref, site, security, supervision, factors, opened, closed) in enumerate(rows, start=1):
-            if as_of is None:
-                if closed:
+        row_no = 0
+        try:
+            for row_no, row in enumerate(rows, start=1):
+                closed = row[i_closed]
+                if as_of is None:
+                    if closed:
+                        continue
+                elif not self._open_on(row[i_opened], closed, row_no):
                     continue
-            elif not self._open_on(as_of, opened, closed, row_no):
-                continue
-            placement = placements.get((site, security, supervision))
-            if placement is None:
-                placement = placements[(site, security, supervision)] = self._placement(site, security, supervision, row_no)
-            mask = masks.get(factors)
-            if mask is None:
-                mask = masks[factors] = self._factors(factors, row_no)
-            sites.append(placement[0])
-            levels.append(placement[1])
-            factor_masks.append(mask)
-            if extra is not None:
-                extra.append(float(extra_hours.get(ref, 0.0)))
-                seen_refs.add(ref)
+                key = (row[i_site], row[i_security], row[i_supervision])
+                code = placements.get(key)
+                if code is None:
+                    site_index, level = self._placement(*key, row_no)
+                    code = placements[key] = site_index * N_LEVELS + level
+                text = row[i_factors]
+                mask = masks.get(text)
+                if mask is None:
+                    mask = masks[text] = self._factors(text, row_no)
+                place(code)
+                mark(mask)
+                if extra is not None:
+                    ref = row[i_ref]
+                    hours = extra_hours.get(ref)
+                    if hours is None:
+                        extra.append(0.0)
+                    else:
+                        extra.append(float(hours))
+                        seen_refs.add(ref)
+        except IndexError:
+            raise InputError("cases", row_no, "(row)", "the row has fewer cells than the header") from None
         if extra_hours:
             unknown = [ref for ref in extra_hours if ref not in seen_refs]
             if unknown:
                 raise InputError("case_extra_hours", None, "ref", f"no open case {unknown[0]!r}")
+        placed_array = np.frombuffer(placed, dtype=np.int32) if placed else np.zeros(0, np.int32)
         self.cases = Cases(
-            np.frombuffer(sites, dtype=np.int32).copy() if sites else np.zeros(0, np.int32),
-            np.frombuffer(levels, dtype=np.int8).copy() if levels else np.zeros(0, np.int8),
+            (placed_array // N_LEVELS).astype(np.int32),
+            (placed_array % N_LEVELS).astype(np.int8),
             np.frombuffer(factor_masks, dtype=np.uint16).copy() if factor_masks else np.zeros(0, np.uint16),
             None if extra is None else (np.frombuffer(extra, dtype=np.float64).copy() if extra else np.zeros(0)),
         )
+
+    def _open_on(self, opened: str, closed: str, row_no: int) -> bool:
+        """Open on as_of: opened <= as_of and (no closed date or closed > as_of). ISO dates
+        compare as text once each distinct value is known to be a date."""
+        opened, closed = opened.strip(), closed.strip()
+        for column, text in (("opened", opened), ("closed", closed)):
+            if text not in self._dates:
+                try:
+                    dt.date.fromisoformat(text)
+                except ValueError:
+                    raise InputError("cases", row_no, column, f"{text!r} is not a date (YYYY-MM-DD)") from None
+                self._dates.add(text)
+        day = self._as_of_text
+        return (not opened or opened <= day) and (not closed or closed > day)
 
     def _site(self, code: str, table: str, row_no: int) -> int:
         if code not in self.site_index:
@@ -557,18 +593,6 @@ class _Builder:
             return factor_mask(codes.parse_code_list(text, codes.COMPLEXITY_FACTORS, what="complexity factor"))
         except codes.CodeError as error:
             raise InputError("cases", row_no, "factors", str(error)) from None
-
-    @staticmethod
-    def _open_on(as_of: dt.date, opened: str, closed: str, row_no: int) -> bool:
-        try:
-            if opened and dt.date.fromisoformat(opened.strip()) > as_of:
-                return False
-        except ValueError:
-            raise InputError("cases", row_no, "opened", f"{opened!r} is not a date (YYYY-MM-DD)") from None
-        try:
-            return not closed or dt.date.fromisoformat(closed.strip()) > as_of
-        except ValueError:
-            raise InputError("cases", row_no, "closed", f"{closed!r} is not a date (YYYY-MM-DD)") from None
 
     def build(self) -> StaffingInputs:
         sites = Sites(

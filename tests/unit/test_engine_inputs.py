@@ -188,3 +188,32 @@ def test_the_engine_does_not_import_django():
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_bad_date_is_named_when_counting_cases_open_on_a_day():
+    with pytest.raises(InputError, match="cases row 2, column closed: '2025-13-01' is not a date"):
+        inputs_from_tables(tables(cases=[CASES[0], case("X", "OTT", supervision="A", closed="2025-13-01")]),
+                           as_of=dt.date(2025, 5, 1))  # fmt: skip
+
+
+def test_a_csv_folder_may_leave_out_optional_columns(tmp_path):
+    write_folder(tmp_path, tables())
+    path = tmp_path / "cases.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=["ref", "site", "security_level", "supervision_level", "opened"],
+                                extrasaction="ignore")  # fmt: skip
+        writer.writeheader()
+        writer.writerows(rows)
+    inputs = inputs_from_csv_folder(tmp_path)
+    assert len(inputs.cases) == 5  # no closed column: every case is open
+    assert inputs.cases.factors.tolist() == [0] * 5
+
+
+def test_a_short_csv_row_is_named(tmp_path):
+    write_folder(tmp_path, tables())
+    with (tmp_path / "cases.csv").open("a", encoding="utf-8") as f:
+        f.write("C9,OTT\n")
+    with pytest.raises(InputError, match="cases row 6, column \\(row\\): the row has fewer cells than the header"):
+        inputs_from_csv_folder(tmp_path)
