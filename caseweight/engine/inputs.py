@@ -395,6 +395,8 @@ def inputs_from_csv_folder(
         ("officers", _OFFICER_COLUMNS, ("site", "role", "fte"), builder.add_officers),
         ("cases", _CASE_COLUMNS, ("site",), builder.add_cases),
     ):
+        if not (folder / f"{name}.csv").is_file():
+            continue  # an export may leave out an empty table
         with (folder / f"{name}.csv").open(newline="", encoding="utf-8-sig") as f:
             reader = csv.reader(f)
             header = [h.strip() for h in next(reader, [])]
@@ -415,7 +417,7 @@ class _Builder:
 
     def __init__(self, site_rows, *, regions, site_addon_hours, case_extra_hours, as_of, counted_roles):
         self.as_of = as_of
-        self.case_extra_hours = dict(case_extra_hours or {})
+        self.case_extra_hours = {ref: _hours(h, "case_extra_hours", ref) for ref, h in (case_extra_hours or {}).items()}
         self.counted_roles = tuple(counted_roles)
         codes_, region_codes, kinds, masks = [], [], [], []
         seen: set[str] = set()
@@ -455,7 +457,7 @@ class _Builder:
         for code, hours in (site_addon_hours or {}).items():
             if code not in self.site_index:
                 raise InputError("site_addon_hours", None, "site", f"unknown site {code!r}")
-            addon[self.site_index[code]] = float(hours)
+            addon[self.site_index[code]] = _hours(hours, "site_addon_hours", code)
         self.addon = addon
         self.officers = None
         self.cases = None
@@ -606,6 +608,16 @@ class _Builder:
         officers = self.officers or Officers(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int8))
         cases = self.cases or Cases(np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.uint16), None)
         return StaffingInputs(sites, officers, cases, self.counted_roles)
+
+
+def _hours(value, table: str, key: str) -> float:
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        hours = float("nan")
+    if not (hours >= 0 and np.isfinite(hours)):
+        raise InputError(table, None, key, f"hours a month must be a number of at least 0, got {value!r}")
+    return hours
 
 
 def _code(value: str | None, allowed: tuple[str, ...], what: str, table: str, row_no: int, column: str) -> str:

@@ -217,3 +217,17 @@ def test_a_short_csv_row_is_named(tmp_path):
         f.write("C9,OTT\n")
     with pytest.raises(InputError, match="cases row 6, column \\(row\\): the row has fewer cells than the header"):
         inputs_from_csv_folder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"site_addon_hours": {"OTT": -2}}, "site_addon_hours, column OTT: hours a month must be a number of at least 0, got -2"),
+        ({"site_addon_hours": {"XXX": 2}}, "site_addon_hours, column site: unknown site 'XXX'"),
+        ({"case_extra_hours": {"C1": "lots"}}, "case_extra_hours, column C1: hours a month must be a number of at least 0, got 'lots'"),
+    ],
+)  # fmt: skip
+def test_bad_add_on_or_extra_hours_are_named(kwargs, message):
+    with pytest.raises(InputError) as caught:
+        inputs_from_tables(tables(), **kwargs)
+    assert str(caught.value) == message
