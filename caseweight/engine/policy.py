@@ -149,14 +149,21 @@ class Policy:
         return self.cited[key]
 
     def summary(self) -> dict:
+        """What a report says about the policy it used."""
         return {
             "name": self.name,
             "version": self.version,
             "title_en": self.title_en,
             "title_fr": self.title_fr,
             "hybrid": self.hybrid.value,
+            "awt_hours_per_year": self.awt_hours_per_year,
+            "other_duties_share": self.other_duties_share.value,
             "digest": self.digest,
         }
+
+    def sources(self) -> list[dict]:
+        """Every cited number with its key, value, status, source and note (for a sources page)."""
+        return [{"key": key, **cited.to_dict()} for key, cited in self.cited.items()]
 
 
 # ------------------------------------------------------------------------------------------
@@ -618,7 +625,3 @@ def _activity(c: _Checker, data: Mapping, code: str) -> Activity | None:
         site_kinds=tuple(k for k in codes.SITE_KINDS if k in site_kinds),
     )
 
-
-def iter_cited(policy: Policy) -> Iterator[tuple[str, Cited]]:
-    """Every cited number of a policy with its dotted key, in file order (for a sources page)."""
-    yield from policy.cited.items()

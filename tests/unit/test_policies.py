@@ -305,3 +305,11 @@ def test_the_name_inside_must_match_the_file_name(tmp_path):
     data = shipped_data("csc-current")
     with pytest.raises(PolicyError, match="name: must match the file name 'other', got 'csc-current'"):
         parse_policy(copy.deepcopy(data), name="other")
+
+
+def test_the_sources_list_gives_every_cited_number_for_a_sources_page():
+    sources = load_policy("usje-2021").sources()
+    by_key = {s["key"]: s for s in sources}
+    assert by_key["ratios.institution.minimum"]["value"] == 20
+    assert by_key["other_duties.share"]["status"] == "illustrative"
+    assert by_key["overtime.rate"]["status"] == "verify"
