@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from caseweight import codes
-from caseweight.engine.inputs import LEVELS, N_FACTORS, N_SECURITY, StaffingInputs
+from caseweight.engine.inputs import LEVELS, N_FACTORS, N_SECURITY, StaffingInputs, security_levels_of
 from caseweight.engine.policy import ALLOWANCES, Policy
 from caseweight.engine.ratio import NO_CCC_RATIO, NO_PAROLE_OFFICE_RATIO, institution_ratios, positions_for
 from caseweight.engine.time_standard import case_hours_table
@@ -160,13 +160,14 @@ def explain_ratio(inputs: StaffingInputs, policy: Policy, site: str, *, language
         ratios = institution_ratios(policy, inputs.sites.security_levels[s : s + 1])[0]
         lowest = policy.hybrid.value == "lowest_ratio"
         own = {level: policy.institution_ratios[level].value for level in codes.SECURITY_LEVELS}
+        site_levels = security_levels_of(int(inputs.sites.security_levels[s]))
         children = []
         for i, level in enumerate(codes.SECURITY_LEVELS):
             if not counts[i]:
                 continue
             ratio = float(ratios[i])
             # Name the key of the ratio actually used: under lowest_ratio, the site's lowest level's.
-            used = next(lv for lv in codes.SECURITY_LEVELS if own[lv] == ratio) if lowest else level
+            used = next(lv for lv in site_levels if own[lv] == ratio) if lowest else level
             label = _t("level", language, level=_level_name(level, language), cases=int(counts[i]), ratio=ratio)
             if lowest and used != level:
                 label += _t("lowest", language)
