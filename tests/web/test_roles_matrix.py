@@ -116,7 +116,7 @@ def test_the_not_found_page_is_friendly_and_keeps_the_site_header(client_as):
 
 
 @pytest.mark.parametrize("name", EXPORT_DOWNLOADS)
-@pytest.mark.parametrize(("role", "expected"), zip(ROLES, EXPORTERS))
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, EXPORTERS)))
 def test_export_downloads_follow_the_export_right(client_as, name, role, expected):
     response = client_as(role).get(_url(name))
     assert response.status_code == expected
