@@ -35,14 +35,43 @@ USER_ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "
 LIST_SEPARATOR = ";"
 
 
-class CodeError(ValueError):
+def gettext_noop(message: str) -> str:
+    """Marks a message for the French catalogue (`make messages` finds it) without translating it:
+    this module has no Django; the layer that shows the message translates it (Problem.render)."""
+    return message
+
+
+class Problem(ValueError):
+    """A message kept as an English template and its values, so that a page or an import report can
+    show it in the reader's language. `terms` names the values that are themselves words to translate."""
+
+    def __init__(self, template: str, *, terms: tuple[str, ...] = (), **params):
+        self.template = template
+        self.params = params
+        self.terms = tuple(terms)
+        super().__init__(self.render(lambda text: text))
+
+    def render(self, translate) -> str:
+        params = {key: translate(value) if key in self.terms else value for key, value in self.params.items()}
+        return translate(self.template) % params
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class CodeError(Problem):
     """A value that is not one of the allowed codes; the message says which and what is allowed."""
 
 
 def parse_code(value: str, allowed: tuple[str, ...], *, what: str) -> str:
+    """`what` names the kind of code, marked with gettext_noop by the caller."""
     value = (value or "").strip()
     if value not in allowed:
-        raise CodeError(f"unknown {what} {value!r}; expected one of: {', '.join(allowed)}")
+        raise CodeError(
+            gettext_noop("unknown %(what)s %(value)r; expected one of: %(allowed)s"),
+            terms=("what",), what=what, value=value, allowed=", ".join(allowed),
+        )
     return value
 
 
@@ -54,14 +83,25 @@ def parse_code_list(
     unknown = [item for item in items if item not in allowed]
     if unknown:
         raise CodeError(
-            f"unknown {what} {', '.join(repr(u) for u in unknown)}; "
-            f"expected any of: {', '.join(allowed)}"
+            gettext_noop("unknown %(what)s %(value)s; expected any of: %(allowed)s"),
+            terms=("what",), what=what, value=", ".join(repr(u) for u in unknown), allowed=", ".join(allowed),
         )
     if required and not items:
-        raise CodeError(f"at least one {what} is required")
+        raise CodeError(gettext_noop("at least one %(what)s is required"), terms=("what",), what=what)
     present = set(items)
     return [code for code in allowed if code in present]
 
 
 def join_codes(codes) -> str:
     return LIST_SEPARATOR.join(codes)
+
+
+# The kinds of code named in messages, marked for translation.
+SECURITY_LEVEL = gettext_noop("security level")
+SUPERVISION_LEVEL = gettext_noop("supervision level")
+LANGUAGE = gettext_noop("language")
+SPECIALISATION = gettext_noop("specialisation")
+COMPLEXITY_FACTOR = gettext_noop("complexity factor")
+SITE_KIND = gettext_noop("site kind")
+OFFICER_ROLE = gettext_noop("officer role")
+ABSENCE_KIND = gettext_noop("absence kind")

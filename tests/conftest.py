@@ -17,6 +17,12 @@ from caseweight.organisation.models import Absence, Officer, Region, Site
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's default hasher is slow on purpose (about 0.3 s a password); tests make many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db):
     ont = Region.objects.get(code="ONT")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from caseweight import codes, rules
 from caseweight.organisation.models import Officer, Site, _clean_rule, _code_list
@@ -59,10 +59,10 @@ class Case(models.Model):
         if self.officer_id and self.site_id and self.officer.site_id != self.site_id:
             raise ValidationError({"officer": _("This officer works at another site.")})
         try:
-            codes.parse_code(self.language, codes.LANGUAGES, what="language")
+            codes.parse_code(self.language, codes.LANGUAGES, what=codes.LANGUAGE)
         except codes.CodeError as error:
-            raise ValidationError({"language": str(error)}) from None
+            raise ValidationError({"language": error.render(gettext)}) from None
         self.factors = codes.join_codes(
-            _clean_rule(lambda: _code_list("factors", self.factors, codes.COMPLEXITY_FACTORS, "complexity factor"))
+            _clean_rule(lambda: _code_list("factors", self.factors, codes.COMPLEXITY_FACTORS, codes.COMPLEXITY_FACTOR))
         )
         _clean_rule(lambda: rules.date_order(start=self.opened, end=self.closed, start_column="opened", end_column="closed"))

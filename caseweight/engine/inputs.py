@@ -209,7 +209,7 @@ def inputs_from_arrays(
         mask = site_security_levels.astype(np.uint8)
     else:
         mask = np.array(
-            [security_mask(codes.parse_code_list(v, codes.SECURITY_LEVELS, what="security level")) for v in site_security_levels],
+            [security_mask(codes.parse_code_list(v, codes.SECURITY_LEVELS, what=codes.SECURITY_LEVEL)) for v in site_security_levels],
             dtype=np.uint8,
         )
     addon = np.zeros(n) if site_addon_hours is None else np.asarray(site_addon_hours, dtype=np.float64)
@@ -435,7 +435,7 @@ class _Builder:
                 raise InputError("sites", row_no, "region", f"unknown region {region!r}")
             kind = _code(row.get("kind"), codes.SITE_KINDS, "site kind", "sites", row_no, "kind")
             try:
-                levels = codes.parse_code_list(row.get("security_levels") or "", codes.SECURITY_LEVELS, what="security level")
+                levels = codes.parse_code_list(row.get("security_levels") or "", codes.SECURITY_LEVELS, what=codes.SECURITY_LEVEL)
             except codes.CodeError as error:
                 raise InputError("sites", row_no, "security_levels", str(error)) from None
             if kind == "institution" and not levels:
@@ -592,7 +592,7 @@ class _Builder:
     @staticmethod
     def _factors(text: str, row_no: int) -> int:
         try:
-            return factor_mask(codes.parse_code_list(text, codes.COMPLEXITY_FACTORS, what="complexity factor"))
+            return factor_mask(codes.parse_code_list(text, codes.COMPLEXITY_FACTORS, what=codes.COMPLEXITY_FACTOR))
         except codes.CodeError as error:
             raise InputError("cases", row_no, "factors", str(error)) from None
 

@@ -212,7 +212,7 @@ class _RowCheck:
         try:
             return codes.parse_code(value, allowed, what=what)
         except codes.CodeError as error:
-            self.error(column, str(error))
+            self.error(column, error.render(_))
             return None
 
     def code_list(self, column: str, allowed: tuple[str, ...], what: str) -> str | None:
@@ -222,7 +222,7 @@ class _RowCheck:
         try:
             return codes.join_codes(codes.parse_code_list(value, allowed, what=what, required=column in self.required))
         except codes.CodeError as error:
-            self.error(column, str(error))
+            self.error(column, error.render(_))
             return None
 
     @property
@@ -246,7 +246,7 @@ class _RowCheck:
         try:
             return check()
         except rules.RuleError as error:
-            self.error(error.column, error.message)
+            self.error(error.column, error.render(_))
             return None
 
 
@@ -409,8 +409,8 @@ class _ImportRun:
             "code": code,
             "name": check.text("name"),
             "region": region,
-            "kind": check.code("kind", codes.SITE_KINDS, "site kind"),
-            "languages": check.code_list("languages", codes.LANGUAGES, "language"),
+            "kind": check.code("kind", codes.SITE_KINDS, codes.SITE_KIND),
+            "languages": check.code_list("languages", codes.LANGUAGES, codes.LANGUAGE),
         })
         if check.given("security_levels"):
             state["security_levels"] = check.text("security_levels")
@@ -440,10 +440,10 @@ class _ImportRun:
             "code": code,
             "name": check.text("name"),
             "site": site,
-            "role": check.code("role", codes.OFFICER_ROLES, "officer role"),
+            "role": check.code("role", codes.OFFICER_ROLES, codes.OFFICER_ROLE),
             "fte": fte,
-            "languages": check.code_list("languages", codes.LANGUAGES, "language"),
-            "specialisations": check.code_list("specialisations", codes.SPECIALISATIONS, "specialisation")
+            "languages": check.code_list("languages", codes.LANGUAGES, codes.LANGUAGE),
+            "specialisations": check.code_list("specialisations", codes.SPECIALISATIONS, codes.SPECIALISATION)
             if check.given("specialisations") else None,
         })
         self._keep_list_order(state, before, ("languages", "specialisations"))
@@ -473,8 +473,8 @@ class _ImportRun:
             "site": site_code,
             "security_level": check.text("security_level") if check.given("security_level") else None,
             "supervision_level": check.text("supervision_level") if check.given("supervision_level") else None,
-            "language": check.code("language", codes.LANGUAGES, "language"),
-            "factors": check.code_list("factors", codes.COMPLEXITY_FACTORS, "complexity factor")
+            "language": check.code("language", codes.LANGUAGES, codes.LANGUAGE),
+            "factors": check.code_list("factors", codes.COMPLEXITY_FACTORS, codes.COMPLEXITY_FACTOR)
             if check.given("factors") else None,
             "officer": officer_code or None,
             "opened": check.date("opened"),
@@ -520,7 +520,7 @@ class _ImportRun:
         state, before = self._state("absences", absence)
         self._fill(check, state, {
             "officer": officer_code,
-            "kind": check.code("kind", codes.ABSENCE_KINDS, "absence kind"),
+            "kind": check.code("kind", codes.ABSENCE_KINDS, codes.ABSENCE_KIND),
             "start": start,
             "end": check.date("end"),
         })
@@ -586,7 +586,7 @@ class _ImportRun:
                     rules.case_levels(site_kind=planned.state["kind"], site_levels=levels,
                                       security_level=security_level, supervision_level=supervision_level)
                 except rules.RuleError as error:
-                    misfits.append((ref, error.message))
+                    misfits.append((ref, error.render(_)))
             if misfits:
                 self.errors.add(RowError(
                     planned.file_name, planned.number, "kind", planned.state["kind"],

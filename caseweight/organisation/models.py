@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from caseweight import codes, rules
 
@@ -36,7 +36,7 @@ def _clean_rule(check):
     try:
         return check()
     except rules.RuleError as error:
-        raise ValidationError({error.column: error.message}) from None
+        raise ValidationError({error.column: error.render(gettext)}) from None
 
 
 class Region(models.Model):
@@ -89,7 +89,7 @@ class Site(models.Model):
         levels = _clean_rule(lambda: rules.site_security_levels(kind=self.kind, security_levels=self.security_levels))
         self.security_levels = codes.join_codes(levels)
         self.languages = codes.join_codes(
-            _clean_rule(lambda: _code_list("languages", self.languages, codes.LANGUAGES, "language", required=True))
+            _clean_rule(lambda: _code_list("languages", self.languages, codes.LANGUAGES, codes.LANGUAGE, required=True))
         )
 
 
@@ -97,7 +97,7 @@ def _code_list(column, value, allowed, what, required=False):
     try:
         return codes.parse_code_list(value, allowed, what=what, required=required)
     except codes.CodeError as error:
-        raise rules.RuleError(column, str(error)) from None
+        raise rules.RuleError.from_problem(column, error) from None
 
 
 class Officer(models.Model):
@@ -132,10 +132,10 @@ class Officer(models.Model):
         if self.fte is not None:
             self.fte = _clean_rule(lambda: rules.officer_fte(self.fte))
         self.languages = codes.join_codes(
-            _clean_rule(lambda: _code_list("languages", self.languages, codes.LANGUAGES, "language", required=True))
+            _clean_rule(lambda: _code_list("languages", self.languages, codes.LANGUAGES, codes.LANGUAGE, required=True))
         )
         self.specialisations = codes.join_codes(
-            _clean_rule(lambda: _code_list("specialisations", self.specialisations, codes.SPECIALISATIONS, "specialisation"))
+            _clean_rule(lambda: _code_list("specialisations", self.specialisations, codes.SPECIALISATIONS, codes.SPECIALISATION))
         )
 
 

@@ -65,8 +65,3 @@ def e2e_database(django_db_serialized_rollback, transactional_db):
     (transactional_db). Between tests the database is emptied; serialized rollback puts back what
     the migrations created (the five CSC regions) that the shared fixtures rely on."""
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Five accounts per test: Django's deliberately slow default hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

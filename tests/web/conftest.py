@@ -15,9 +15,3 @@ def client_as(client, users):
 
     return sign_in
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The shared `users` fixture hashes five passwords per test; Django's default hasher takes
-    about 0.3 s each on purpose. A fast one keeps the role matrix (150+ tests) to seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,11 +26,6 @@ TODAY = "2026-11-23"
 SCALE = "0.05"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The command hashes five passwords; Django's default hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def run_demo(*args: str) -> str:
     out = StringIO()
