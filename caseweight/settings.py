@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "caseweight.audit",
     "caseweight.imports",
     "caseweight.demo",
+    "caseweight.staffing",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,10 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Users' own staffing policies (TOML), searched after the shipped ones in caseweight/policies/.
+POLICIES_DIR = Path(os.environ.get("CASEWEIGHT_POLICIES_DIR", DATA_DIR / "policies")).resolve()
+DEFAULT_POLICY = os.environ.get("CASEWEIGHT_DEFAULT_POLICY", "csc-current")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: a national workbook is a few MB; keep large uploads on disk, not in memory.
@@ -135,4 +140,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A refused page (403) is expected behaviour, not a warning with a traceback.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("caseweight.cases.urls")),
     path("data/", include("caseweight.imports.urls")),
     path("audit/", include("caseweight.audit.urls")),
+    path("staffing/", include("caseweight.staffing.urls")),
     path("admin/", admin.site.urls),
 ]
