@@ -1,9 +1,12 @@
 """The `caseweight` command: Caseweight's own commands and all of Django's management commands.
 
-    caseweight demo [--seed N]          generate the demo data set and demo accounts
+    caseweight demo [--seed N] [--today YYYY-MM-DD] [--scale S]
+                                        generate the demo data set and demo accounts
     caseweight serve [ADDR:PORT]        serve the web app (default 127.0.0.1:8000)
-    caseweight import PATH [--dry-run]  import a CSV folder or an XLSX workbook
-    caseweight export PATH              export to a CSV folder or an XLSX workbook (*.xlsx)
+    caseweight import PATH [--dry-run]  import a CSV folder, one CSV file or an XLSX workbook
+    caseweight export PATH [--tables sites,cases]
+                                        export to a CSV folder or an XLSX workbook (*.xlsx)
+    caseweight help COMMAND             a command's options
     caseweight migrate, createsuperuser, ...   Django's commands
 """
 
