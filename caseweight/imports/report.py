@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from caseweight.imports.tables import TABLE_ORDER
 
@@ -30,7 +30,8 @@ class RowError:
             parts.append(_("column %(column)s") % {"column": self.column})
         if self.value is not None:
             parts.append(_("value '%(value)s'") % {"value": self.value})
-        return f"{', '.join(parts)}: {self.message}"
+        # A translatable pattern: French puts a space before the colon.
+        return _("%(where)s: %(message)s") % {"where": ", ".join(parts), "message": self.message}
 
 
 class ImportRejected(Exception):
@@ -49,7 +50,10 @@ class ImportRejected(Exception):
     def lines(self) -> list[str]:
         lines = [str(error) for error in self.errors]
         if self.omitted:
-            lines.append(_("… and %(count)d more errors") % {"count": self.omitted})
+            lines.append(
+                ngettext("… and %(count)d more error", "… and %(count)d more errors", self.omitted)
+                % {"count": self.omitted}
+            )
         return lines
 
     def message(self) -> str:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from caseweight import codes, rules
 from caseweight.audit.services import audit_entry, audit_record_many, snapshot
@@ -590,7 +590,9 @@ class _ImportRun:
             if misfits:
                 self.errors.add(RowError(
                     planned.file_name, planned.number, "kind", planned.state["kind"],
-                    _("%(count)d cases at this site would no longer fit it, e.g. %(case)s: %(reason)s")
+                    ngettext("%(count)d case at this site would no longer fit the site, e.g. %(case)s: %(reason)s",
+                             "%(count)d cases at this site would no longer fit the site, e.g. %(case)s: %(reason)s",
+                             len(misfits))
                     % {"count": len(misfits), "case": misfits[0][0], "reason": misfits[0][1]},
                 ))
         moved = {
@@ -610,7 +612,9 @@ class _ImportRun:
                 planned = moved[officer_code]
                 self.errors.add(RowError(
                     planned.file_name, planned.number, "site", planned.state["site"],
-                    _("officer %(officer)s would move to %(site)s but still has %(count)d cases at %(old)s, e.g. %(case)s")
+                    ngettext("officer %(officer)s would move to %(site)s but still has %(count)d case at %(old)s, e.g. %(case)s",
+                             "officer %(officer)s would move to %(site)s but still has %(count)d cases at %(old)s, e.g. %(case)s",
+                             len(refs))
                     % {"officer": officer_code, "site": planned.state["site"], "count": len(refs),
                        "old": planned.before["site"], "case": refs[0]},
                 ))

@@ -265,13 +265,13 @@ def test_a_site_whose_kind_change_would_break_its_cases_is_refused(org):
     error = only_error(tables={"sites": [{**SITE, "code": "KIN", "name": "Kingston", "kind": "institution",
                                           "security_levels": "medium"}]})
     assert (error.row, error.column) == (2, "kind")
-    assert "1 cases at this site would no longer fit it, e.g. C-KIN-1" in error.message
+    assert "1 case at this site would no longer fit the site, e.g. C-KIN-1" in error.message
 
 
 def test_an_officer_moving_away_from_their_cases_is_refused(org):
     error = only_error(tables={"officers": [{**OFFICER, "code": "PO-BEN", "name": "Ben Clark", "fte": "0.8"} | {"site": "MTL"}]})
     assert (error.column, error.value) == ("site", "MTL")
-    assert "would move to MTL but still has 1 cases at OTT, e.g. C-OTT-3" in error.message
+    assert "would move to MTL but still has 1 case at OTT, e.g. C-OTT-3" in error.message
 
 
 def test_moving_an_officer_with_their_cases_in_the_same_import_is_accepted(org):
@@ -315,3 +315,13 @@ def test_the_error_list_is_capped_with_a_count_of_the_rest(org):
 def test_a_nul_character_is_refused_before_the_database_sees_it(org):
     error = only_error(tables={"officers": [{**OFFICER, "name": "Nadia\x00Roy"}]})
     assert (error.column, error.message) == ("name", "contains a NUL character")
+
+
+def test_an_error_is_told_in_french_to_a_french_reader(org):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        error = rejected(tables={"officers": [{**OFFICER, "fte": "2"}]}).errors[0]
+        message = str(error).replace("\u00a0", " ")  # French typography: no-break spaces
+    assert message.startswith("officers.csv, ligne 2, colonne fte, valeur « 2 » : ")
+    assert "la valeur fte '2' est hors limites" in message

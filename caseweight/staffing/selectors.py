@@ -1,0 +1,103 @@
+"""Reads for staffing: engine inputs from the database, and the policies users may choose.
+
+The engine takes arrays (caseweight.engine.inputs). Rather than one Python object per case, the
+database groups the open cases by (site, level, factors) and the officers by (site, role, FTE)
+and counts them; the arrays are those groups repeated by their counts. A national data set of
+about 22,000 cases comes back as a few hundred rows, in four queries whatever its size.
+
+Callers pass a queryset of sites already narrowed by accounts.scope; these functions only read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, QuerySet
+
+from caseweight import codes
+from caseweight.cases.models import Case
+from caseweight.engine import LEVELS, Policy, PolicyFile, StaffingInputs, inputs_from_arrays, list_policies, load_policy
+from caseweight.engine.inputs import factor_mask
+from caseweight.engine.policy import SHIPPED_DIR
+from caseweight.organisation.models import Officer, Region, Site
+
+_LEVEL_INDEX = {level: i for i, level in enumerate(LEVELS)}
+_ROLE_INDEX = {role: i for i, role in enumerate(codes.OFFICER_ROLES)}
+
+
+def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
+    """Engine inputs for `sites` (default: every site), counting open cases (closed is null) and
+    the officers of those sites. Regions are listed in code order; only those holding one of the
+    sites, except with every site, when every region is (an empty region shows as zeros)."""
+    all_sites = sites is None
+    sites = (Site.objects.all() if all_sites else sites).order_by("code")
+    site_rows = list(sites.values_list("pk", "code", "region__code", "kind", "security_levels"))
+    index = {pk: i for i, (pk, *_rest) in enumerate(site_rows)}
+    region_codes = {row[2] for row in site_rows}
+    regions = [
+        code for code in Region.objects.order_by("code").values_list("code", flat=True) if all_sites or code in region_codes
+    ]
+
+    # The same site filter in the officer and case queries, as a subquery: no list of ids in SQL.
+    site_ids = sites.values("pk")
+    officer_groups = list(
+        Officer.objects.filter(site__in=site_ids).order_by().values_list("site_id", "role", "fte").annotate(n=Count("pk"))
+    )
+    case_groups = list(
+        Case.objects.filter(site__in=site_ids, closed__isnull=True)
+        .order_by()
+        .values_list("site_id", "security_level", "supervision_level", "factors")
+        .annotate(n=Count("pk"))
+    )
+
+    officer_counts = np.array([row[3] for row in officer_groups], dtype=np.int64)
+    case_counts = np.array([row[4] for row in case_groups], dtype=np.int64)
+    mask_of: dict[str, int] = {}  # factor texts repeat: parse each distinct one once
+    for row in case_groups:
+        if row[3] not in mask_of:
+            mask_of[row[3]] = factor_mask(f for f in row[3].split(";") if f)
+    return inputs_from_arrays(
+        site_codes=[row[1] for row in site_rows],
+        site_regions=[row[2] for row in site_rows],
+        site_kinds=[row[3] for row in site_rows],
+        site_security_levels=[row[4] for row in site_rows],
+        officer_site=np.repeat(np.array([index[row[0]] for row in officer_groups], dtype=np.int32), officer_counts),
+        officer_fte=np.repeat(np.array([float(row[2]) for row in officer_groups]), officer_counts),
+        officer_role=np.repeat(np.array([_ROLE_INDEX[row[1]] for row in officer_groups], dtype=np.int8), officer_counts),
+        case_site=np.repeat(np.array([index[row[0]] for row in case_groups], dtype=np.int32), case_counts),
+        # A case has a security level (institution) or a supervision level (community), never both.
+        case_level=np.repeat(
+            np.array([_LEVEL_INDEX[row[1] or row[2]] for row in case_groups], dtype=np.int8), case_counts
+        ),
+        case_factors=np.repeat(np.array([mask_of[row[3]] for row in case_groups], dtype=np.uint16), case_counts),
+        regions=regions,
+    )
+
+
+# --- policies ------------------------------------------------------------------------------------
+
+
+def policy_search_dirs() -> list[Path]:
+    """Where users' policies live, after the shipped folder; empty until the first upload makes it."""
+    folder = Path(settings.POLICIES_DIR)
+    return [folder] if folder.is_dir() else []
+
+
+def policy_list() -> list[PolicyFile]:
+    """Every policy file, shipped first; invalid ones carry their error."""
+    return list_policies(policy_search_dirs())
+
+
+def policy_get(name: str) -> Policy:
+    """A policy by name or file path; raises PolicyError (unknown name, invalid file)."""
+    return load_policy(name, search_dirs=policy_search_dirs())
+
+
+def shipped_policy_names() -> set[str]:
+    return {path.stem for path in SHIPPED_DIR.glob("*.toml")}
+
+
+def user_policy_path(name: str) -> Path:
+    return Path(settings.POLICIES_DIR) / f"{name}.toml"
