@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from caseweight.audit.services import audit_record, entity_of, snapshot
+from caseweight.audit.services import audit_entry, audit_record, audit_record_many, entity_of, snapshot
 
 
 @receiver(pre_save)
@@ -29,3 +29,14 @@ def record_delete(sender, instance, **kwargs):
     if entity_of(instance) is None:
         return
     audit_record(instance=instance, action="delete", before=snapshot(instance), after=None)
+
+
+@receiver(pre_delete, sender="organisation.Officer")
+def record_unassignments(sender, instance, **kwargs):
+    """Deleting an officer unassigns their cases by a bulk SET NULL, which sends no save signal:
+    record each of those reassignments here, before the cases lose the officer."""
+    entries = []
+    for case in instance.cases.select_related("site", "officer"):
+        before = snapshot(case)
+        entries.append(audit_entry(instance=case, action="update", before=before, after={**before, "officer": None}))
+    audit_record_many(entries)

@@ -26,3 +26,13 @@ def test_saving_without_a_change_records_nothing(org):
     count = AuditEntry.objects.count()
     site.save()
     assert AuditEntry.objects.count() == count
+
+
+def test_deleting_an_officer_records_the_unassignment_of_their_cases(org):
+    org["officers"]["PO-ANA"].delete()
+    entries = AuditEntry.objects.filter(entity="case", action="update").order_by("entity_key")
+    assert [(e.entity_key, e.changes) for e in entries] == [
+        ("C-OTT-1", [("officer", "PO-ANA", None)]),
+        ("C-OTT-2", [("officer", "PO-ANA", None)]),
+    ]
+    assert AuditEntry.objects.filter(entity="officer", entity_key="PO-ANA", action="delete").exists()
