@@ -1,0 +1,338 @@
+"""The staffing report as the CLI and the pages show it: filtered, sorted, flattened, exported.
+
+Pure functions on engine objects and on the report's dict (``StaffingReport.to_dict()``): no
+database here, so the CLI can size a CSV folder without one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from caseweight.engine import Policy, StaffingInputs, inputs_from_arrays
+
+METHODS = ("ratio", "time")
+
+# Flat columns, one per figure: CSV files and XLSX sheets. Method columns are kept only for the
+# methods that were run; "<method>_reason" says why a method gave no figure for a site.
+SITE_COLUMNS = ("site", "region", "kind", "security_levels", "cases", "officers", "actual_fte")
+SITE_METHOD_COLUMNS = {
+    "ratio": ("required_fte", "positions", "gap_fte", "caseload_per_fte", "reason"),
+    "time": ("required_fte", "positions", "gap_fte", "wisn_ratio", "case_hours", "addon_hours"),
+}
+TOTAL_COLUMNS = ("sites", "cases", "officers", "actual_fte")
+TOTAL_METHOD_COLUMNS = {
+    "ratio": ("sites", "sites_not_applicable", "cases", "required_fte", "positions", "actual_fte", "gap_fte"),
+    "time": ("sites", "cases", "required_fte", "positions", "actual_fte", "gap_fte", "wisn_ratio", "case_hours", "addon_hours"),
+}
+
+
+# --- filtering ---------------------------------------------------------------------------------
+
+
+def inputs_subset(inputs: StaffingInputs, site_codes: Iterable[str]) -> StaffingInputs:
+    """The same inputs limited to some sites (their officers and cases), so that a report on them
+    has region and national totals over those sites only. Regions keep their order; a region left
+    without a site is dropped."""
+    wanted = set(site_codes)
+    sites = inputs.sites
+    keep = np.fromiter((code in wanted for code in sites.codes), dtype=bool, count=len(sites))
+    new_index = np.full(len(sites), -1, dtype=np.int32)
+    new_index[keep] = np.arange(int(keep.sum()), dtype=np.int32)
+    kept_regions = {sites.regions[r] for r in sites.region[keep].tolist()}
+    officers_kept = keep[inputs.officers.site]
+    cases_kept = keep[inputs.cases.site]
+    extra = inputs.cases.extra_hours
+    return inputs_from_arrays(
+        site_codes=[code for code, k in zip(sites.codes, keep.tolist()) if k],
+        site_regions=[sites.regions[r] for r in sites.region[keep].tolist()],
+        site_kinds=sites.kind[keep],
+        site_security_levels=sites.security_levels[keep],
+        site_addon_hours=sites.addon_hours[keep],
+        officer_site=new_index[inputs.officers.site[officers_kept]],
+        officer_fte=inputs.officers.fte[officers_kept],
+        officer_role=inputs.officers.role[officers_kept],
+        case_site=new_index[inputs.cases.site[cases_kept]],
+        case_level=inputs.cases.level[cases_kept],
+        case_factors=inputs.cases.factors[cases_kept],
+        case_extra_hours=None if extra is None else extra[cases_kept],
+        regions=[r for r in sites.regions if r in kept_regions],
+        counted_roles=inputs.counted_roles,
+    )
+
+
+def select_sites(inputs: StaffingInputs, *, region: str | None = None, sites: Sequence[str] = ()) -> list[str]:
+    """Codes of the sites a --region / --site filter keeps, in the inputs' order. Raises
+    ValueError naming the unknown region or site, or a filter that keeps nothing."""
+    all_sites = inputs.sites
+    region_of = {code: all_sites.regions[r] for code, r in zip(all_sites.codes, all_sites.region.tolist())}
+    if region is not None and region not in all_sites.regions:
+        raise ValueError(f"unknown region {region!r}; the data has: {', '.join(all_sites.regions) or '(none)'}")
+    unknown = [code for code in sites if code not in region_of]
+    if unknown:
+        raise ValueError(f"unknown site {unknown[0]!r}")
+    chosen = [
+        code for code in all_sites.codes if (region is None or region_of[code] == region) and (not sites or code in sites)
+    ]
+    if not chosen:
+        raise ValueError(f"no site {', '.join(sites)} in region {region}" if sites else f"region {region} has no site")
+    return chosen
+
+
+# --- the policy's weak numbers -------------------------------------------------------------------
+
+
+def status_counts(policy: Policy) -> dict[str, int]:
+    """How many of the policy's numbers have each status (cited, illustrative, ...)."""
+    counts: dict[str, int] = {}
+    for cited in policy.cited.values():
+        counts[cited.status] = counts.get(cited.status, 0) + 1
+    return counts
+
+
+# --- sorting (the pages' ?sort=) ---------------------------------------------------------------
+
+# Sort key -> path into a site or total dict. Text keys sort A→Z, figures largest first.
+SORT_KEYS = {
+    "site": ("site",),
+    "region": ("region",),
+    "kind": ("kind",),
+    "cases": ("cases",),
+    "actual_fte": ("actual_fte",),
+    "ratio_required": ("ratio", "required_fte"),
+    "ratio_positions": ("ratio", "positions"),
+    "ratio_gap": ("ratio", "gap_fte"),
+    "caseload": ("ratio", "caseload_per_fte"),
+    "time_required": ("time", "required_fte"),
+    "time_positions": ("time", "positions"),
+    "time_gap": ("time", "gap_fte"),
+    "wisn": ("time", "wisn_ratio"),
+}
+TEXT_KEYS = {"site", "region", "kind"}
+
+
+def _at(row: dict, path: tuple[str, ...]):
+    value = row
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def sort_rows(rows: list[dict], sort: str, *, name_key: str = "site") -> tuple[list[dict], str]:
+    """Rows sorted by `sort` ("gap" or "-gap": the minus reverses the default order), rows with no
+    figure last in either direction. Returns the rows and the sort actually used (an unknown key
+    falls back to the name)."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        return sorted(rows, key=lambda row: row.get(name_key) or ""), name_key
+    path = SORT_KEYS[key]
+    if key in TEXT_KEYS and rows and key not in rows[0]:
+        path = (name_key,)  # a region row has no site or kind: sort regions by their code
+    present = [row for row in rows if _at(row, path) is not None]
+    missing = [row for row in rows if _at(row, path) is None]
+    # Figures: largest first by default (the biggest shortfall on top); names: A to Z.
+    reverse = (key not in TEXT_KEYS) != descending
+    present.sort(key=lambda row: (_at(row, path), row.get(name_key) or ""), reverse=reverse)
+    return present + sorted(missing, key=lambda row: row.get(name_key) or ""), sort
+
+
+# --- comparison of two policies -----------------------------------------------------------------
+
+
+def compare_rows(rows_a: list[dict], rows_b: list[dict], *, method: str, name_key: str) -> list[dict]:
+    """Pair the same sites (or regions) of two reports: required FTE, positions and gap under each,
+    and the difference B − A (None where either policy gives no figure)."""
+    by_name = {row[name_key]: row for row in rows_b}
+    out = []
+    for a in rows_a:
+        b = by_name.get(a[name_key])
+        fig_a, fig_b = a.get(method), (b or {}).get(method)
+        both = fig_a is not None and fig_b is not None
+        out.append(
+            {
+                name_key: a[name_key],
+                "region": a.get("region"),
+                "kind": a.get("kind"),
+                "cases": a["cases"],
+                "actual_fte": a["actual_fte"],
+                "a": fig_a,
+                "b": fig_b,
+                "reason_a": a.get(f"{method}_reason"),
+                "reason_b": (b or {}).get(f"{method}_reason"),
+                "difference_fte": fig_b["required_fte"] - fig_a["required_fte"] if both else None,
+                "difference_positions": fig_b["positions"] - fig_a["positions"] if both else None,
+            }
+        )
+    return out
+
+
+# --- flat rows: CSV and XLSX ------------------------------------------------------------------
+
+
+def _methods(data: dict) -> list[str]:
+    return [m for m in METHODS if m in data.get("methods", METHODS)]
+
+
+def site_columns(data: dict) -> list[str]:
+    columns = list(SITE_COLUMNS)
+    for method in _methods(data):
+        columns += [f"{method}_{c}" for c in SITE_METHOD_COLUMNS[method]]
+    return columns
+
+
+def total_columns(data: dict, *, first: str) -> list[str]:
+    columns = [first, *TOTAL_COLUMNS]
+    for method in _methods(data):
+        columns += [f"{method}_{c}" for c in TOTAL_METHOD_COLUMNS[method]]
+    return columns
+
+
+def flat_site(row: dict, data: dict) -> dict:
+    flat = {c: row.get(c) for c in SITE_COLUMNS}
+    flat["security_levels"] = ";".join(row.get("security_levels") or [])
+    for method in _methods(data):
+        figures = row.get(method) or {}
+        for c in SITE_METHOD_COLUMNS[method]:
+            flat[f"{method}_{c}"] = row.get(f"{method}_reason") if c == "reason" else figures.get(c)
+    return flat
+
+
+def flat_total(row: dict, data: dict, *, first: str, name: str) -> dict:
+    flat = {first: name, **{c: row.get(c) for c in TOTAL_COLUMNS}}
+    for method in _methods(data):
+        figures = row.get(method) or {}
+        for c in TOTAL_METHOD_COLUMNS[method]:
+            flat[f"{method}_{c}"] = figures.get(c)
+    return flat
+
+
+def csv_text(data: dict) -> str:
+    """One row per site; numbers in full (Python's shortest exact form), empty where none."""
+    out = io.StringIO()
+    columns = site_columns(data)
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in data["sites"]:
+        writer.writerow({k: "" if v is None else v for k, v in flat_site(row, data).items()})
+    return out.getvalue()
+
+
+def xlsx_bytes(data: dict, *, sheet_titles: dict[str, str] | None = None) -> bytes:
+    """A workbook with a sheet per level: sites, regions, national, and the policy used."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheets = [
+        ("sites", site_columns(data), [flat_site(row, data) for row in data["sites"]]),
+        ("regions", total_columns(data, first="region"),
+         [flat_total(row, data, first="region", name=row["region"]) for row in data["regions"]]),
+    ]  # fmt: skip
+    if data.get("national") is not None:
+        sheets.append(("national", total_columns(data, first="level"), [flat_total(data["national"], data, first="level", name="national")]))
+    policy = data["policy"]
+    sheets.append(("policy", ["key", "value"], [{"key": k, "value": v} for k, v in policy.items()]))
+    workbook.remove(workbook.active)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet((sheet_titles or {}).get(title, title))
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([row.get(c) for c in columns])
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the text table (CLI) ------------------------------------------------------------------------
+
+
+def _fte(value) -> str:
+    if value is None:
+        return "n/a"
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text  # float noise around zero is no surplus
+
+
+def _int(value) -> str:
+    return "n/a" if value is None else str(value)
+
+
+def text_table(data: dict, *, note: str = "") -> str:
+    """Aligned columns: one line per site, then one per region and the national line.
+
+    Totals add the sites where a method applies (the ratio figures of a region leave out its
+    parole offices); the note column says so, and why a site has no figure."""
+    methods = _methods(data)
+    header = ["site", "region", "kind", "cases", "actual_fte"]
+    if "ratio" in methods:
+        header += ["ratio_fte", "ratio_pos", "ratio_gap", "caseload"]
+    if "time" in methods:
+        header += ["time_fte", "time_pos", "time_gap", "wisn"]
+    header.append("note")
+    lines: list[list[str]] = []
+
+    def figures(row: dict, *, total: bool) -> list[str]:
+        cells = []
+        if "ratio" in methods:
+            r = row.get("ratio")
+            cells += [_fte(r and r["required_fte"]), _int(r and r["positions"]), _fte(r and r["gap_fte"])]
+            cells.append("" if total else _fte(r and r["caseload_per_fte"]))
+        if "time" in methods:
+            t = row.get("time")
+            cells += [_fte(t and t["required_fte"]), _int(t and t["positions"]), _fte(t and t["gap_fte"])]
+            cells.append(_fte(t and t["wisn_ratio"]))
+        return cells
+
+    # Why a method gives no figure: numbered once under the table, not repeated on every line.
+    footnotes: dict[str, int] = {}
+    for row in data["sites"]:
+        marks = []
+        for m in methods:
+            reason = row.get(f"{m}_reason")
+            if reason:
+                number = footnotes.setdefault(f"{m}: {reason}", len(footnotes) + 1)
+                marks.append(f"{m} n/a [{number}]")
+        lines.append([row["site"], row["region"], row["kind"], str(row["cases"]), _fte(row["actual_fte"]),
+                      *figures(row, total=False), ", ".join(marks)])  # fmt: skip
+    totals = [(f"region {row['region']}", row) for row in data["regions"]]
+    if data.get("national") is not None:
+        totals.append(("national", data["national"]))
+    separator_at = len(lines)
+    for name, row in totals:
+        r = row.get("ratio")
+        note_text = ""
+        if r and r["sites_not_applicable"]:
+            note_text = f"ratio over {r['sites']} of {row['sites']} sites"
+        lines.append(["", name, f"{row['sites']} sites", str(row["cases"]), _fte(row["actual_fte"]),
+                      *figures(row, total=True), note_text])  # fmt: skip
+    numeric = {i for i, h in enumerate(header) if h not in ("site", "region", "kind", "note")}
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
+
+    def render(cells: list[str]) -> str:
+        parts = [c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells[:-1], widths[:-1]))]
+        return ("  ".join(parts) + "  " + cells[-1]).rstrip()
+
+    out = []
+    policy = data["policy"]
+    out.append(f"Policy: {policy['name']} {policy['version']} ({policy['title_en']})")
+    if note:
+        out.append(note)
+    out.append("")
+    out.append(render(header))
+    for i, line in enumerate(lines):
+        if i == separator_at:
+            out.append(render(["-" * w for w in widths[:-1]] + [""]))
+        out.append(render(line))
+    if footnotes:
+        out.append("")
+        out += [f"[{number}] {text}" for text, number in footnotes.items()]
+    return "\n".join(out) + "\n"
