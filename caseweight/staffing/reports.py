@@ -145,6 +145,12 @@ def sort_rows(rows: list[dict], sort: str, *, name_key: str = "site") -> tuple[l
 # --- comparison of two policies -----------------------------------------------------------------
 
 
+def _figure(row: dict, method: str) -> dict | None:
+    """A row's figures by a method, None where there are none (a region total over no site)."""
+    figures = row.get(method)
+    return None if figures is None or figures.get("sites") == 0 else figures
+
+
 def compare_rows(rows_a: list[dict], rows_b: list[dict], *, method: str, name_key: str) -> list[dict]:
     """Pair the same sites (or regions) of two reports: required FTE, positions and gap under each,
     and the difference B − A (None where either policy gives no figure)."""
@@ -152,7 +158,7 @@ def compare_rows(rows_a: list[dict], rows_b: list[dict], *, method: str, name_ke
     out = []
     for a in rows_a:
         b = by_name.get(a[name_key])
-        fig_a, fig_b = a.get(method), (b or {}).get(method)
+        fig_a, fig_b = _figure(a, method), _figure(b or {}, method)
         both = fig_a is not None and fig_b is not None
         out.append(
             {

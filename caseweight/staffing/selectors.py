@@ -10,6 +10,7 @@ Callers pass a queryset of sites already narrowed by accounts.scope; these funct
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -90,8 +91,20 @@ def policy_list() -> list[PolicyFile]:
     return list_policies(policy_search_dirs())
 
 
+# A policy name is also a file name: letters, digits, '-' and '_' only (no '/', '\\', '.').
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
 def policy_get(name: str) -> Policy:
-    """A policy by name or file path; raises PolicyError (unknown name, invalid file)."""
+    """A policy by name or file path (the CLI); raises PolicyError (unknown name, invalid file)."""
+    return load_policy(name, search_dirs=policy_search_dirs())
+
+
+def policy_by_name(name: str) -> Policy:
+    """A policy by name only, never a path: what the pages accept from a query string, so that
+    ?policy=../../some/file.toml cannot make the server read a file outside the policy folders."""
+    if not NAME_PATTERN.fullmatch(name or ""):
+        raise PolicyError([("name", f"no policy named {name!r}")])
     return load_policy(name, search_dirs=policy_search_dirs())
 
 
