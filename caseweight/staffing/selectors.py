@@ -19,7 +19,16 @@ from django.db.models import Count, QuerySet
 
 from caseweight import codes
 from caseweight.cases.models import Case
-from caseweight.engine import LEVELS, Policy, PolicyFile, StaffingInputs, inputs_from_arrays, list_policies, load_policy
+from caseweight.engine import (
+    LEVELS,
+    Policy,
+    PolicyError,
+    PolicyFile,
+    StaffingInputs,
+    inputs_from_arrays,
+    list_policies,
+    load_policy,
+)
 from caseweight.engine.inputs import factor_mask
 from caseweight.engine.policy import SHIPPED_DIR
 from caseweight.organisation.models import Officer, Region, Site
