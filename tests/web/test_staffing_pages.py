@@ -21,7 +21,7 @@ import pytest
 from django.urls import reverse
 
 from caseweight.cases.models import Case
-from caseweight.organisation.models import Officer, Site
+from caseweight.organisation.models import Officer, Region, Site
 
 ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "union_analyst")
 FIXTURE_CASE_REFS = ("C-OTT-1", "C-OTT-2", "C-OTT-3", "C-KIN-1", "C-KIN-2", "C-MTL-1")
@@ -400,3 +400,29 @@ def test_a_policy_page_shows_every_number_with_its_status_and_source(client_as):
     assert cells(body, 'data-key="other_duties.share"')[1:3] == ["0.15", "illustrative"]
     assert cells(body, 'data-key="activities.release_report.frequency.medium"')[1] == "0.1667"  # every 6 months
     assert body.count("<tr data-key=") == 73
+
+
+# --- edge cases and languages ------------------------------------------------------------------------------
+
+
+def test_an_account_linked_to_no_site_sees_an_empty_dashboard(client, org, django_user_model):
+    client.force_login(django_user_model.objects.create_user("loose", role="officer"))
+    body = get(client, "staffing_dashboard")
+    assert site_codes(body) == [] and "No site." in body
+
+
+def test_a_region_without_a_site_has_an_empty_staffing_page(client, org, django_user_model):
+    client.force_login(django_user_model.objects.create_user("pac", role="regional_manager", region=Region.objects.get(code="PAC")))
+    body = get(client, "staffing_region", "PAC")
+    assert site_codes(body) == []
+    get(client, "staffing_region", "ONT", status=403)
+
+
+def test_the_explanation_speaks_the_readers_language(client_as, staffed, settings):
+    client = client_as("national_analyst")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    body = get(client, "staffing_explain", "KIN", query="?method=ratio")
+    assert "ETP requis selon le ratio de cas" in body
+    assert "moyenne : 56 cas ÷ 28 par agent" in body
+    assert re.search(r'data-value="4.0"[^>]*>\s*<td class="label">ETP requis', body)
+    assert '<td class="num value">4,000</td>' in body  # French decimals
