@@ -340,10 +340,6 @@ def policy_list(request):
     )
 
 
-POLICY_SECTIONS = ("ratios", "time", "allowances", "other_duties", "activities", "complexity_factors",
-                   "absence_rates", "resilience", "overtime")  # fmt: skip
-
-
 @login_required
 @require_GET
 def policy_detail(request, name):
@@ -362,6 +358,8 @@ def policy_detail(request, name):
     else:
         policy, entry_error = None, entry.error
     if policy is not None:
+        # One table per top-level key (ratios, time, allowances...), in the policy's own order, so a
+        # section the engine adds later is shown too: every number of the policy is on the page.
         sections: dict[str, list[dict]] = {}
         for number in policy.sources():
             sections.setdefault(number["key"].split(".")[0], []).append(number)
@@ -369,7 +367,7 @@ def policy_detail(request, name):
             {
                 **_policy_context(policy),
                 "description": policy.description_fr if _language() == "fr" and policy.description_fr else policy.description_en,
-                "sections": [(section, sections[section]) for section in POLICY_SECTIONS if section in sections],
+                "sections": list(sections.items()),
                 "status_counts": sorted(reports.status_counts(policy).items()),
             }
         )
