@@ -29,7 +29,7 @@ from caseweight.engine import (
     list_policies,
     load_policy,
 )
-from caseweight.engine.inputs import factor_mask
+from caseweight.engine.inputs import factor_mask, security_mask
 from caseweight.engine.policy import SHIPPED_DIR
 from caseweight.organisation.models import Officer, Region, Site
 
@@ -62,6 +62,15 @@ def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
         .annotate(n=Count("pk"))
     )
 
+    # A site's levels may change while cases at a level it no longer holds are still open (the
+    # site page lists them too). The site still carries those cases: count them at their level,
+    # as if the site held it, rather than refuse the whole report.
+    masks = [security_mask(codes.parse_code_list(row[4], codes.SECURITY_LEVELS, what="")) for row in site_rows]
+    for site_id, security_level, *_rest in case_groups:
+        i = index[site_id]
+        if security_level and site_rows[i][3] == "institution":
+            masks[i] |= security_mask([security_level])
+
     officer_counts = np.array([row[3] for row in officer_groups], dtype=np.int64)
     case_counts = np.array([row[4] for row in case_groups], dtype=np.int64)
     mask_of: dict[str, int] = {}  # factor texts repeat: parse each distinct one once
@@ -72,7 +81,7 @@ def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
         site_codes=[row[1] for row in site_rows],
         site_regions=[row[2] for row in site_rows],
         site_kinds=[row[3] for row in site_rows],
-        site_security_levels=[row[4] for row in site_rows],
+        site_security_levels=np.array(masks, dtype=np.uint8),
         officer_site=np.repeat(np.array([index[row[0]] for row in officer_groups], dtype=np.int32), officer_counts),
         officer_fte=np.repeat(np.array([float(row[2]) for row in officer_groups]), officer_counts),
         officer_role=np.repeat(np.array([_ROLE_INDEX[row[1]] for row in officer_groups], dtype=np.int8), officer_counts),

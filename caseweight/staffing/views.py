@@ -8,6 +8,7 @@ the app (accounts.access): signed out → sign-in page; outside one's scope → 
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from caseweight.accounts import scope
 from caseweight.accounts.access import get_in_scope, require
-from caseweight.engine import Policy, PolicyError, explain_site, staffing_report
+from caseweight.engine import InputError, Policy, PolicyError, explain_site, staffing_report
 from caseweight.organisation.models import Region, Site
 from caseweight.staffing import charts, reports, selectors, services
 from caseweight.staffing.forms import PolicyUploadForm
@@ -31,6 +32,20 @@ from caseweight.staffing.forms import PolicyUploadForm
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 METHODS = ("ratio", "time")
 POLICY_UPLOADERS = ("national_analyst", "union_analyst")
+
+
+def _shows_data_errors(view):
+    """Data the engine refuses (e.g. a community case left at a site changed into an institution)
+    gives a page that names the table, row and column at fault, not a server error."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except InputError as error:
+            return render(request, "staffing/data_error.html", {"error": error}, status=409)
+
+    return wrapper
 
 
 def can_upload_policies(user) -> bool:
@@ -200,12 +215,14 @@ def _staffing_page(request, *, sites, region: Region | None = None, site: Site |
 
 @login_required
 @require_GET
+@_shows_data_errors
 def dashboard(request):
     return _staffing_page(request, sites=scope.sites_for(request.user))
 
 
 @login_required
 @require_GET
+@_shows_data_errors
 def region_staffing(request, code):
     user = request.user
     region = get_in_scope(scope.regions_for(user), code=code)
@@ -214,6 +231,7 @@ def region_staffing(request, code):
 
 @login_required
 @require_GET
+@_shows_data_errors
 def site_staffing(request, code):
     site = get_in_scope(scope.sites_for(request.user).select_related("region"), code=code)
     return _staffing_page(request, sites=Site.objects.filter(pk=site.pk), region=site.region, site=site)
@@ -253,6 +271,7 @@ def _explanation_rows(lines, policy: Policy) -> list[dict]:
 
 @login_required
 @require_GET
+@_shows_data_errors
 def explain(request, code):
     site = get_in_scope(scope.sites_for(request.user).select_related("region"), code=code)
     policy, policy_error = _policy_from(request)
@@ -281,6 +300,7 @@ def explain(request, code):
 
 @login_required
 @require_GET
+@_shows_data_errors
 def compare(request):
     user = request.user
     choices = _policy_choices()

@@ -427,3 +427,10 @@ def test_the_explanation_speaks_the_readers_language(client_as, staffed, setting
     assert "moyenne : 56 cas ÷ 28 par agent" in body
     assert re.search(r'data-value="4.0"[^>]*>\s*<td class="label">ETP requis', body)
     assert '<td class="num value">4,000</td>' in body  # French decimals
+
+
+def test_data_the_engine_refuses_gives_a_page_naming_the_fault_not_a_crash(client_as):
+    # A parole office turned into an institution in the database, its community cases still open.
+    Site.objects.filter(code="OTT").update(kind="institution", security_levels="maximum")
+    body = get(client_as("national_analyst"), "staffing_dashboard", status=409)
+    assert "Staffing cannot be computed" in body and "a case in an institution needs a security level" in body

@@ -85,3 +85,10 @@ def test_no_user_policy_folder_is_searched_until_it_exists(settings, tmp_path):
     assert policy_search_dirs() == []
     (tmp_path / "policies").mkdir()
     assert policy_search_dirs() == [tmp_path / "policies"]
+
+
+def test_a_case_left_at_a_level_its_institution_no_longer_holds_still_counts_at_that_level(org):
+    Site.objects.filter(code="KIN").update(security_levels="maximum")  # the medium case stays open
+    kin = by_site(staffing_inputs())["KIN"]
+    assert kin["cases_by_level"] == {"medium": 1, "maximum": 1}
+    assert kin["ratio"]["required_fte"] == pytest.approx(1 / 28 + 1 / 30)
