@@ -73,3 +73,11 @@ def test_a_user_policy_in_the_policies_folder_is_found_by_name(org, settings):
     )
     kin = report("--policy", "lower")["sites"][0]
     assert kin["ratio"]["required_fte"] == pytest.approx(2 / 10)
+
+
+def test_data_the_engine_refuses_is_an_error_naming_the_fault(org):
+    from caseweight.organisation.models import Site
+
+    Site.objects.filter(code="OTT").update(kind="institution", security_levels="maximum")
+    with pytest.raises(CommandError, match="a case in an institution needs a security level"):
+        run()

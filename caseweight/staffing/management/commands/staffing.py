@@ -88,7 +88,13 @@ class Command(BaseCommand):
         except PolicyError as error:
             raise CommandError(f"policy refused: {error}") from None
 
-        inputs = inputs_from_path(Path(data)) if data else selectors.staffing_inputs()
+        if data:
+            inputs = inputs_from_path(Path(data))
+        else:
+            try:
+                inputs = selectors.staffing_inputs()
+            except InputError as error:
+                raise CommandError(f"the database holds data the staffing methods refuse: {error}") from None
         if region or site:
             try:
                 inputs = reports.inputs_subset(inputs, reports.select_sites(inputs, region=region, sites=site))
