@@ -180,7 +180,6 @@ def _staffing_page(request, *, sites, region: Region | None = None, site: Site |
         "chart_method": chart_method,
         "chart_links": {m: "?" + urlencode({**keep, "sort": sort, "chart": m}) for m in METHODS},
         "xlsx_query": urlencode({**keep, "sort": sort, "format": "xlsx"}),
-        "sees_case_rows": False,  # aggregate pages: never a case row, for any role
     }
     if level == "national" and len(region_rows) > 1:
         bars = _chart_bars(region_rows, method=chart_method, name_key="region", labels=region_names,
