@@ -331,7 +331,10 @@ def _cp_sat(problem: Problem, hint: np.ndarray, candidates: list[np.ndarray], *,
         load = base_int + np.bincount(plan[placed], weights=hours_int[placed], minlength=problem.n_officers).astype(np.int64)
         return _scaled_z(load, cap_int, counted)
 
+    # z's domain: from the simple bound (less a step for rounding) or, exactly, the largest fixed
+    # load (officers that receive nothing have no load constraint), up to the hint's value.
     z_low = max(0, math.floor(simple_lower_bound(problem, hours_int / HOURS_SCALE) * UTIL_SCALE * (1 - 1e-9)) - 1)
+    z_low = max(z_low, _scaled_z(base_int, cap_int, counted))
     z_high = z_of(hint)
     model = cp_model.CpModel()
     z = model.new_int_var(min(z_low, z_high), z_high, "z")
@@ -388,7 +391,7 @@ def _cp_sat(problem: Problem, hint: np.ndarray, candidates: list[np.ndarray], *,
         model.add(z <= z_found)
         model.clear_objective()
         model.clear_hints()
-        within = [p for p in (plan, *candidates) if z_of(p) <= z_found]
+        within = [p for p in (plan, *candidates) if z_of(p) <= z_found] or [plan]
         start = max(within, key=lambda p: soft_points(problem, p))
         start_counts = _counts(types, start)
         for t, row in enumerate(n):
