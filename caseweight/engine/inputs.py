@@ -15,6 +15,11 @@ Encodings (all shared with caseweight.codes, so they never drift from the import
 Three ways in: ``inputs_from_tables`` (row dicts shaped like the CSV import format, e.g. from the
 database), ``inputs_from_csv_folder`` (a folder of import CSV files, streamed) and
 ``inputs_from_arrays`` (already-encoded arrays, the fast path).
+
+Absence records (the import format's ``absences`` table: officer code, kind, start, end inclusive)
+are optional: only the resilient method reads them (``caseweight.engine.absence``). They are kept
+as arrays too: officer index (or -1 when given by site only), site index, kind index into
+``codes.ABSENCE_KINDS``, start and end as ``datetime64[D]``.
 """
 
 from __future__ import annotations
@@ -103,9 +108,31 @@ class Officers:
     site: np.ndarray  # int32 site index
     fte: np.ndarray  # float64, 0 < fte <= 1
     role: np.ndarray  # int8, index into codes.OFFICER_ROLES
+    codes: tuple[str, ...] | None = None  # officer codes, when known (absences refer to them)
 
     def __len__(self) -> int:
         return len(self.site)
+
+
+@dataclass(frozen=True, eq=False)
+class Absences:
+    """Absence records, one per spell away, start and end inclusive."""
+
+    officer: np.ndarray  # int32 officer index, -1 when the record names only a site
+    site: np.ndarray  # int32 site index (the officer's site today)
+    kind: np.ndarray  # int8, index into codes.ABSENCE_KINDS
+    start: np.ndarray  # datetime64[D]
+    end: np.ndarray  # datetime64[D], the last day away
+
+    def __len__(self) -> int:
+        return len(self.site)
+
+
+def no_absences() -> Absences:
+    return Absences(
+        np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int8),
+        np.zeros(0, "datetime64[D]"), np.zeros(0, "datetime64[D]"),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +154,8 @@ class StaffingInputs:
     officers: Officers
     cases: Cases
     counted_roles: tuple[str, ...] = COUNTED_ROLES
+    absences: Absences | None = None  # None: no absence records were given (policy rates apply)
+    as_of: dt.date | None = None  # the day the inputs describe, when given
 
     @cached_property
     def case_counts(self) -> np.ndarray:
@@ -151,6 +180,11 @@ class StaffingInputs:
     def counted_officers(self) -> np.ndarray:
         counted = np.isin(self.officers.role, [codes.OFFICER_ROLES.index(r) for r in self.counted_roles])
         return np.bincount(self.officers.site[counted], minlength=len(self.sites))
+
+    @cached_property
+    def counted_officer_mask(self) -> np.ndarray:
+        """True for officers whose role carries a caseload (counted_roles)."""
+        return np.isin(self.officers.role, [codes.OFFICER_ROLES.index(r) for r in self.counted_roles])
 
     def site_case_indexes(self, site: int) -> np.ndarray:
         """Indexes of one site's cases (for explanations, computed on demand)."""
@@ -182,6 +216,13 @@ def inputs_from_arrays(
     case_extra_hours: np.ndarray | None = None,
     regions: Sequence[str] | None = None,
     counted_roles: tuple[str, ...] = COUNTED_ROLES,
+    officer_codes: Sequence[str] | None = None,
+    absence_officer: np.ndarray | None = None,
+    absence_site: np.ndarray | None = None,
+    absence_kind: np.ndarray | Sequence[str] | None = None,
+    absence_start: np.ndarray | Sequence[str] | None = None,
+    absence_end: np.ndarray | Sequence[str] | None = None,
+    as_of: dt.date | None = None,
 ) -> StaffingInputs:
     """Build inputs from arrays, checking them with whole-array operations.
 
@@ -190,6 +231,11 @@ def inputs_from_arrays(
     (millions) must be encoded: site indexes, LEVELS indexes, factor bitmasks, role indexes
     (officer_role None: all are parole officers). `regions` fixes the order of region totals
     (default: sorted region codes).
+
+    Absences (optional, for the resilient method): absence_kind (kind codes or their indexes),
+    absence_start and absence_end (inclusive; datetime64[D] or ISO text), and either
+    absence_officer (officer indexes; the site is the officer's) or absence_site (site indexes,
+    when officers are not listed one by one, e.g. grouped by the database).
     """
     n = len(site_codes)
     site_codes = tuple(str(c) for c in site_codes)
@@ -223,7 +269,11 @@ def inputs_from_arrays(
         if officer_role is None
         else _codes_array(officer_role, codes.OFFICER_ROLES, "officers", "role", np.int8)
     )
-    officers = Officers(officer_site, officer_fte, role)
+    if officer_codes is not None:
+        officer_codes = tuple(str(c) for c in officer_codes)
+        if len(officer_codes) != len(officer_site):
+            raise InputError("officers", None, "code", f"{len(officer_codes)} codes for {len(officer_site)} officers")
+    officers = Officers(officer_site, officer_fte, role, officer_codes)
     _check_officers(officers, n)
 
     cases = Cases(
@@ -233,8 +283,52 @@ def inputs_from_arrays(
         None if case_extra_hours is None else np.asarray(case_extra_hours, dtype=np.float64),
     )
     _check_cases(cases, sites)
-    return StaffingInputs(sites, officers, cases, tuple(counted_roles))
+    absences = None
+    if absence_kind is not None:
+        absences = _absences_from_arrays(officers, n, absence_officer, absence_site, absence_kind, absence_start, absence_end)
+    return StaffingInputs(sites, officers, cases, tuple(counted_roles), absences, as_of)
 
+
+def _absences_from_arrays(officers: Officers, n_sites: int, officer, site, kind, start, end) -> Absences:
+    kind = _codes_array(kind, codes.ABSENCE_KINDS, "absences", "kind", np.int8)
+    m = len(kind)
+    if start is None or end is None:
+        raise InputError("absences", None, "start", "absence_start and absence_end are needed with absence_kind")
+    start, end = _dates(start, "start"), _dates(end, "end")
+    if officer is not None:
+        officer = np.asarray(officer, dtype=np.int32)
+        bad = (officer < 0) | (officer >= len(officers))
+        if bad.any():
+            raise InputError("absences", _first(bad), "officer", "officer index out of range")
+        site = officers.site[officer]
+    elif site is not None:
+        site = np.asarray(site, dtype=np.int32)
+        officer = np.full(len(site), -1, dtype=np.int32)
+        bad = (site < 0) | (site >= n_sites)
+        if bad.any():
+            raise InputError("absences", _first(bad), "site", "site index out of range")
+    else:
+        raise InputError("absences", None, "officer", "give absence_officer or absence_site")
+    for name, arr in (("officer", officer), ("start", start), ("end", end)):
+        if len(arr) != m:
+            raise InputError("absences", None, name, f"{len(arr)} values for {m} absences")
+    bad = end < start
+    if bad.any():
+        raise InputError("absences", _first(bad), "end", "the last day away is before the first")
+    return Absences(officer, site.astype(np.int32), kind, start, end)
+
+
+def _dates(values, column: str) -> np.ndarray:
+    """ISO dates (text or datetime64) as datetime64[D]; the message names the first bad row."""
+    try:
+        return np.asarray(values, dtype="datetime64[D]")
+    except ValueError:
+        for row_no, value in enumerate(values, start=1):
+            try:
+                np.datetime64(value, "D")
+            except ValueError:
+                raise InputError("absences", row_no, column, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise
 
 def _codes_array(values, allowed: tuple[str, ...], table: str, column: str, dtype) -> np.ndarray:
     values = np.asarray(values)
@@ -332,8 +426,9 @@ def inputs_from_tables(
     """Build inputs from rows shaped like the import tables (``caseweight.imports.tables``).
 
     ``tables`` maps a table name to its rows, each a dict of column -> text, as csv.DictReader
-    gives. Uses regions (optional: fixes the order of region totals), sites, officers, cases;
-    absences are not needed by the ratio and time-standard methods.
+    gives. Uses regions (optional: fixes the order of region totals), sites, officers, cases and,
+    when present, absences (officer, kind, start, end; read for the resilient method only; an
+    absence of an officer who is not in the officers table is refused).
 
     A case counts when it is open: without ``as_of``, when its ``closed`` cell is empty; with
     ``as_of``, when opened <= as_of and (closed is empty or closed > as_of).
@@ -351,11 +446,14 @@ def inputs_from_tables(
     )
     builder.add_officers(_pick(tables.get("officers", ()), _OFFICER_COLUMNS))
     builder.add_cases(_pick(tables.get("cases", ()), _CASE_COLUMNS))
+    if "absences" in tables:
+        builder.add_absences(_pick(tables["absences"], _ABSENCE_COLUMNS))
     return builder.build()
 
 
 _OFFICER_COLUMNS = ("code", "site", "role", "fte")
 _CASE_COLUMNS = ("ref", "site", "security_level", "supervision_level", "factors", "opened", "closed")
+_ABSENCE_COLUMNS = ("officer", "kind", "start", "end")
 
 
 def _pick(rows: Iterable[Mapping[str, str]], columns: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
@@ -372,8 +470,8 @@ def inputs_from_csv_folder(
     counted_roles: tuple[str, ...] = COUNTED_ROLES,
 ) -> StaffingInputs:
     """Build inputs straight from a folder of import CSV files (regions.csv optional, sites.csv,
-    officers.csv, cases.csv), streaming rows without making a dict per row, so that millions of
-    cases fit in memory. Same rules as ``inputs_from_tables``.
+    officers.csv, cases.csv, absences.csv optional), streaming rows without making a dict per row,
+    so that millions of cases fit in memory. Same rules as ``inputs_from_tables``.
     """
     folder = Path(folder)
     regions_path = folder / "regions.csv"
@@ -394,6 +492,7 @@ def inputs_from_csv_folder(
     for name, columns, required, add in (
         ("officers", _OFFICER_COLUMNS, ("site", "role", "fte"), builder.add_officers),
         ("cases", _CASE_COLUMNS, ("site",), builder.add_cases),
+        ("absences", _ABSENCE_COLUMNS, _ABSENCE_COLUMNS, builder.add_absences),
     ):
         if not (folder / f"{name}.csv").is_file():
             continue  # an export may leave out an empty table
@@ -461,15 +560,19 @@ class _Builder:
         self.addon = addon
         self.officers = None
         self.cases = None
+        self.absences = None
         self._dates: set[str] = {""}
         self._as_of_text = as_of.isoformat() if as_of else ""
 
     def add_officers(self, rows: Iterable[Sequence[str]], positions: Sequence[int] = tuple(range(4))) -> None:
         """Rows hold (code, site, role, fte) at `positions`."""
         sites, ftes, roles = array("i"), array("d"), array("b")
+        officer_codes: list[str] = []
+        keep_code = officer_codes.append
         role_index = {r: i for i, r in enumerate(codes.OFFICER_ROLES)}
         fte_cache: dict[str, float] = {}
         for row_no, (code, site, role, fte) in enumerate(map(itemgetter(*positions), rows), start=1):
+            keep_code(code.strip())
             s = self.site_index.get(site)
             if s is None:
                 s = self._site(site.strip(), "officers", row_no)
@@ -492,6 +595,37 @@ class _Builder:
             np.frombuffer(sites, dtype=np.int32).copy() if sites else np.zeros(0, np.int32),
             np.frombuffer(ftes, dtype=np.float64).copy() if ftes else np.zeros(0),
             np.frombuffer(roles, dtype=np.int8).copy() if roles else np.zeros(0, np.int8),
+            tuple(officer_codes),
+        )
+
+    def add_absences(self, rows: Iterable[Sequence[str]], positions: Sequence[int] = tuple(range(4))) -> None:
+        """Rows hold (officer code, kind, start, end) at `positions`; start and end inclusive."""
+        officer_codes = self.officers.codes if self.officers is not None else ()
+        officer_index = {code: i for i, code in enumerate(officer_codes) if code}
+        kind_index = {k: i for i, k in enumerate(codes.ABSENCE_KINDS)}
+        officers, kinds, starts, ends = array("i"), array("b"), [], []
+        for row_no, (officer, kind, start, end) in enumerate(map(itemgetter(*positions), rows), start=1):
+            o = officer_index.get(officer.strip())
+            if o is None:
+                raise InputError("absences", row_no, "officer", f"unknown officer {officer.strip()!r}")
+            k = kind_index.get(kind)
+            if k is None:
+                k = codes.ABSENCE_KINDS.index(_code(kind, codes.ABSENCE_KINDS, "absence kind", "absences", row_no, "kind"))
+            officers.append(o)
+            kinds.append(k)
+            starts.append(start.strip())
+            ends.append(end.strip())
+        officer_array = np.frombuffer(officers, dtype=np.int32).copy() if officers else np.zeros(0, np.int32)
+        start_array, end_array = _dates(starts, "start"), _dates(ends, "end")
+        bad = end_array < start_array
+        if bad.any():
+            raise InputError("absences", _first(bad), "end", "the last day away is before the first")
+        self.absences = Absences(
+            officer_array,
+            self.officers.site[officer_array] if len(officer_array) else np.zeros(0, np.int32),
+            np.frombuffer(kinds, dtype=np.int8).copy() if kinds else np.zeros(0, np.int8),
+            start_array,
+            end_array,
         )
 
     def add_cases(self, rows: Iterable[Sequence[str]], positions: Sequence[int] = tuple(range(7))) -> None:
@@ -605,9 +739,9 @@ class _Builder:
             np.array(self.masks, dtype=np.uint8),
             self.addon,
         )
-        officers = self.officers or Officers(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int8))
+        officers = self.officers or Officers(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, np.int8), ())
         cases = self.cases or Cases(np.zeros(0, np.int32), np.zeros(0, np.int8), np.zeros(0, np.uint16), None)
-        return StaffingInputs(sites, officers, cases, self.counted_roles)
+        return StaffingInputs(sites, officers, cases, self.counted_roles, self.absences, self.as_of)
 
 
 def _hours(value, table: str, key: str) -> float:

@@ -22,7 +22,17 @@ Schema (keys in brackets are optional; see caseweight/policies/csc-current.toml 
     complexity_factors.<factor code>: [label_en] [label_fr] minutes (extra per month) [specialisation]
     absence_rates.<absence kind>          share of weeks, every kind
     resilience.alpha                      0 < alpha < 1
+    [resilience.min_officer_years]        officer-years of absence records a site needs before its own
+                                          rates replace absence_rates (default 5)
+    [resilience.season_summer]            multiplier of the short-absence rate in ISO weeks 27-35
+    [resilience.season_december]          multiplier in ISO weeks 51-52 (both default 1: no season;
+                                          the other weeks are scaled so the year averages 1)
+    [resilience.long_share]               share of the absence rate taken in long spells (default 0)
+    [resilience.long_mean_weeks]          mean length of a long spell in weeks, >= 1 (default 1)
+    [resilience.long_min_days]            working days from which a recorded absence is long (default 15)
+    [resilience.correlation]              intra-class correlation of officers' absences in a week (default 0)
     [overtime.rate] [overtime.double_rate] [overtime.double_after_hours]
+    [pay.annual_salary] [pay.hourly_rate] a parole officer's pay (costs are null without them)
 
 ``extends = "<policy name>"`` starts from another policy and overrides only the keys given (a cited
 number is replaced whole; tables are merged), so a scenario file can be three lines long.
@@ -55,6 +65,31 @@ HYBRID_RULES = ("own_level", "lowest_ratio")
 ALLOWANCES = ("holidays", "annual_leave", "sick_leave", "training", "other_absence")
 LEVELS = codes.SECURITY_LEVELS + codes.SUPERVISION_LEVELS
 OVERTIME_KEYS = ("rate", "double_rate", "double_after_hours")
+# Optional resilience keys besides alpha, with the value used when a policy leaves one out. The
+# defaults switch the Monte Carlo extras off (no season, no long spells, no correlation), so a
+# policy that says nothing about them gets the plain binomial model, not invented numbers.
+RESILIENCE_DEFAULTS = {
+    "min_officer_years": 5.0,
+    "season_summer": 1.0,
+    "season_december": 1.0,
+    "long_share": 0.0,
+    "long_mean_weeks": 1.0,
+    "long_min_days": 15.0,
+    "correlation": 0.0,
+}
+_RESILIENCE_CHECKS = {
+    "min_officer_years": "positive",
+    "season_summer": "positive",
+    "season_december": "positive",
+    "long_share": "share",
+    "long_mean_weeks": "rate",  # at least 1 week
+    "long_min_days": "positive",
+    "correlation": "share",
+}
+PAY_KEYS = ("annual_salary", "hourly_rate")
+# ISO weeks of the seasonal peaks (resilience.season_summer / season_december).
+SUMMER_WEEKS = tuple(range(27, 36))  # July and August
+DECEMBER_WEEKS = (51, 52)
 
 
 class PolicyError(ValueError):
@@ -130,6 +165,32 @@ class Policy:
     cited: Mapping[str, Cited] = field(repr=False)  # every cited number by its dotted key
     path: Path | None = None
     digest: str = ""  # sha256 of the file(s) it was read from, to tell versions apart
+    resilience: Mapping[str, Cited] = field(default_factory=dict)  # optional resilience.* keys given
+    pay: Mapping[str, Cited] = field(default_factory=dict)  # keys PAY_KEYS given
+
+    def resilience_value(self, key: str) -> float:
+        """An optional resilience number (RESILIENCE_DEFAULTS names them), or its default."""
+        cited = self.resilience.get(key)
+        return float(cited.value) if cited is not None else RESILIENCE_DEFAULTS[key]
+
+    @property
+    def annual_salary(self) -> float | None:
+        cited = self.pay.get("annual_salary")
+        return float(cited.value) if cited is not None else None
+
+    @property
+    def hourly_rate(self) -> float | None:
+        """pay.hourly_rate, else the annual salary over weeks × week hours; None without pay."""
+        cited = self.pay.get("hourly_rate")
+        if cited is not None:
+            return float(cited.value)
+        annual = self.annual_salary
+        return None if annual is None else annual / (self.weeks_per_year.value * self.week_hours.value)
+
+    @property
+    def working_weeks_per_year(self) -> float:
+        """Weeks the office is open: weeks less the designated holidays (they close it for everyone)."""
+        return self.weeks_per_year.value - self.allowances["holidays"].value / self.week_hours.value
 
     # --- derived figures, used by the time-standard method -------------------------------
     @property
@@ -449,7 +510,7 @@ def _show(value: Any) -> str:
 _TOP_KEYS = (
     "name", "version", "title_en", "title_fr", "description_en", "description_fr", "extends",
     "ratios", "time", "allowances", "other_duties", "activities", "complexity_factors",
-    "absence_rates", "resilience", "overtime",
+    "absence_rates", "resilience", "overtime", "pay",
 )  # fmt: skip
 
 
@@ -549,9 +610,28 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
             c.problem("absence_rates", "add up to a share of 1 or more: nobody would ever be at work")
     resilience = c.table(data, "resilience")
     alpha = None
+    resilience_numbers: dict[str, Cited] = {}
     if resilience is not None:
-        c.known_keys(resilience, "resilience", ("alpha",))
+        c.known_keys(resilience, "resilience", ("alpha", *RESILIENCE_DEFAULTS))
         alpha = c.number(data, "resilience.alpha", check="alpha")
+        for key, check in _RESILIENCE_CHECKS.items():
+            number = c.number(data, f"resilience.{key}", check=check, required=False)
+            if number is not None:
+                resilience_numbers[key] = number
+        summer = resilience_numbers.get("season_summer")
+        december = resilience_numbers.get("season_december")
+        peaks = (summer.value if summer else 1.0) * len(SUMMER_WEEKS) + (december.value if december else 1.0) * len(DECEMBER_WEEKS)
+        if peaks >= 52:
+            c.problem("resilience", f"the seasonal peaks take {peaks:g} of the year's 52 week-shares, leaving none for the other weeks")
+
+    pay: dict[str, Cited] = {}
+    pay_table = c.table(data, "pay", required=False)
+    if pay_table is not None:
+        c.known_keys(pay_table, "pay", PAY_KEYS)
+        for key in PAY_KEYS:
+            number = c.number(data, f"pay.{key}", check="positive", required=False)
+            if number is not None:
+                pay[key] = number
 
     overtime: dict[str, Cited] = {}
     overtime_table = c.table(data, "overtime", required=False)
@@ -589,6 +669,8 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
         cited=c.cited,
         path=path,
         digest=digest,
+        resilience=resilience_numbers,
+        pay=pay,
     )
 
 

@@ -92,8 +92,8 @@ def test_only_the_methods_run_appear():
     data = staffing_report(organisation(), CSC, methods=("time",)).to_dict()
     assert data["methods"] == ["time"]
     assert "ratio" not in data["sites"][0] and "ratio" not in data["national"]
-    with pytest.raises(ValueError, match="unknown method 'resilient'"):
-        staffing_report(organisation(), CSC, methods=("resilient",))
+    with pytest.raises(ValueError, match="unknown method 'sideways'"):
+        staffing_report(organisation(), CSC, methods=("sideways",))
 
 
 def test_one_site_can_be_read_from_the_report():
