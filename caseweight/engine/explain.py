@@ -20,9 +20,9 @@ from caseweight import codes
 from caseweight.engine.inputs import LEVELS, N_FACTORS, N_SECURITY, StaffingInputs, security_levels_of
 from caseweight.engine.policy import ALLOWANCES, Policy
 from caseweight.engine.ratio import NO_CCC_RATIO, NO_PAROLE_OFFICE_RATIO, institution_ratios, positions_for
-from caseweight.engine.time_standard import case_hours_table
+from caseweight.engine.time_standard import case_hours_table, time_standard_staffing
 
-METHODS = ("ratio", "time")
+METHODS = ("ratio", "time", "resilient")
 
 _TEXT = {
     "ratio_total": ("Required FTE by caseload ratio", "ETP requis selon le ratio de cas"),
@@ -52,6 +52,34 @@ _TEXT = {
     "training": ("Training", "Formation"),
     "other_absence": ("Other absence", "Autres absences"),
     "not_applicable": ("Not applicable", "Sans objet"),
+    "resilient_total": ("Resilient FTE ({model}): overload in at most {alpha:.0%} of weeks",
+                        "ETP résilients ({model}) : surcharge dans au plus {alpha:.0%} des semaines"),
+    "minimum": ("Minimum: {hours:.1f} h a week ÷ {week:g} h (nobody away)",
+                "Minimum : {hours:.1f} h par semaine ÷ {week:g} h (personne d'absent)"),
+    "absence_cover": ("Cover for absences: chance of a week over {week:g} h per officer {p:.1%} with {n} officers",
+                      "Couverture des absences : probabilité d'une semaine de plus de {week:g} h par agent {p:.1%} avec {n} agents"),
+    "workload": ("Weekly workload: hours a year ÷ {weeks:.4g} working weeks",
+                 "Charge hebdomadaire : heures par année ÷ {weeks:.4g} semaines de travail"),
+    "week_cases": ("Case work: {hours:.2f} h a month × 12", "Travail sur les cas : {hours:.2f} h par mois × 12"),
+    "week_other": ("Other related duties: {share:.0%} of working time", "Autres tâches connexes : {share:.0%} du temps de travail"),
+    "week_addon": ("Add-on tasks: {hours:.2f} h a month × 12", "Tâches ajoutées : {hours:.2f} h par mois × 12"),
+    "rate": ("Absence rate: share of working days away ({source})", "Taux d'absence : part des jours ouvrables d'absence ({source})"),
+    "rate_records": ("from {years:.1f} officer-years of absence records", "selon {years:.1f} années-agents de relevés d'absence"),
+    "rate_policy": ("the policy's rates: too few absence records", "taux de la politique : trop peu de relevés d'absence"),
+    "kind_annual": ("Annual leave", "Congé annuel"),
+    "kind_sick": ("Sick leave", "Congé de maladie"),
+    "kind_secondment": ("Secondment", "Affectation temporaire"),
+    "kind_training": ("Training", "Formation"),
+    "kind_other": ("Other", "Autres"),
+    "relief": ("Relief-factor FTE: minimum ÷ (1 − absence rate)", "ETP selon le facteur de relève : minimum ÷ (1 − taux d'absence)"),
+    "time_fte": ("Time-standard FTE (absences on average, in available working time)",
+                 "ETP selon les normes de temps (absences en moyenne, dans le temps de travail disponible)"),
+    "uncovered_now": ("Uncovered hours a year with today's {n} officers ({p:.1%} of weeks overloaded)",
+                      "Heures non couvertes par année avec les {n} agents actuels ({p:.1%} des semaines en surcharge)"),
+    "cost_net": ("Net cost a year of the resilient staff", "Coût net annuel de l'effectif résilient"),
+    "cost_extra": ("Extra officers: {fte:.2f} FTE × {salary:,.0f} $", "Agents supplémentaires : {fte:.2f} ETP × {salary:,.0f} $"),
+    "cost_avoided": ("Overtime avoided: uncovered hours at overtime rates × {rate:.2f} $ an hour",
+                     "Heures supplémentaires évitées : heures non couvertes aux taux majorés × {rate:.2f} $ l'heure"),
 }  # fmt: skip
 
 _LEVEL_NAMES_FR = {"minimum": "minimale", "medium": "moyenne", "maximum": "maximale", "intensive": "intensive"}
@@ -127,12 +155,15 @@ def _num(value: float) -> float | int | None:
     return value if math.isfinite(value) else None
 
 
-def explain_site(inputs: StaffingInputs, policy: Policy, site: str, *, method: str, language: str = "en") -> Explanation:
-    """Explain one site's required FTE by a method ("ratio" or "time")."""
+def explain_site(inputs: StaffingInputs, policy: Policy, site: str, *, method: str, language: str = "en", **options) -> Explanation:
+    """Explain one site's required FTE by a method ("ratio", "time" or "resilient"; the resilient
+    method takes explain_resilient's options: alpha, rates)."""
     if method == "ratio":
         return explain_ratio(inputs, policy, site, language=language)
     if method == "time":
         return explain_time(inputs, policy, site, language=language)
+    if method == "resilient":
+        return explain_resilient(inputs, policy, site, language=language, **options)
     raise ValueError(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
 
 
@@ -331,3 +362,97 @@ def _awt_line(policy: Policy, language: str) -> Line:
         children=tuple(children),
     )
 
+
+
+def explain_resilient(inputs: StaffingInputs, policy: Policy, site: str, *, alpha: float | None = None, rates=None,
+                      language: str = "en") -> Explanation:  # fmt: skip
+    """The resilient FTE by the exact binomial model: minimum + cover for absences, the weekly
+    workload and the absence rate behind it, the relief factor and time standard beside it, today's
+    uncovered hours, and the net cost (when the policy has pay figures). Units: FTE, hours/week,
+    share, hours/year, $/year."""
+    from caseweight.engine.absence import KINDS, absence_rates
+    from caseweight.engine.resilience import (
+        OvertimeRules, binomial_overload, relief_factor_fte, resilient_officers, weekly_workload_hours,
+    )  # fmt: skip
+
+    s = inputs.site_index(site)
+    alpha = float(policy.alpha.value if alpha is None else alpha)
+    rates = rates or absence_rates(inputs, policy)
+    time = time_standard_staffing(inputs, policy)
+    week = policy.week_hours.value
+    weeks = policy.working_weeks_per_year
+    share = policy.other_duties_share.value
+    overtime = OvertimeRules.of(policy)
+    workload = float(weekly_workload_hours(time, policy)[s])
+    rate = float(rates.rate[s])
+    minimum = workload / week
+    n = int(resilient_officers(workload, rate, alpha, capacity_hours=week)[0])
+    if n < 0:
+        from caseweight.engine.report import NO_RESILIENT_N
+
+        return Explanation(site, "resilient", policy.name, False, NO_RESILIENT_N, ())
+    at_n = binomial_overload(n, rate, workload, capacity_hours=week, overtime=overtime)
+
+    root = Line(
+        _t("resilient_total", language, model="binomial", alpha=alpha),
+        float(n),
+        "FTE",
+        ("resilience.alpha",),
+        {"alpha": alpha, "positions": n, "p_overload": float(at_n.p_overload), "absence_rate": rate},
+        (
+            Line(_t("minimum", language, hours=workload, week=week), minimum, "FTE", ("time.week_hours",),
+                 {"weekly_workload_hours": workload, "week_hours": week}),
+            Line(_t("absence_cover", language, week=week, p=float(at_n.p_overload), n=n), n - minimum, "FTE",
+                 ("resilience.alpha",), {"alpha": alpha, "p_overload": float(at_n.p_overload), "absence_rate": rate}),
+        ),
+    )  # fmt: skip
+
+    case_year, addon_year = float(time.case_hours[s]) * 12, float(time.addon_hours[s]) * 12
+    workload_children = [
+        Line(_t("week_cases", language, hours=case_year / 12), case_year / weeks, "hours/week", (), {"hours_per_year": case_year}),
+        Line(_t("week_other", language, share=share), case_year * share / (1 - share) / weeks, "hours/week",
+             ("other_duties.share",), {"share": share}),
+    ]  # fmt: skip
+    if addon_year:
+        workload_children.append(Line(_t("week_addon", language, hours=addon_year / 12), addon_year / weeks, "hours/week", (),
+                                      {"hours_per_year": addon_year}))  # fmt: skip
+    workload_line = Line(_t("workload", language, weeks=weeks), workload, "hours/week",
+                         ("time.weeks_per_year", "allowances.holidays"), {"working_weeks": weeks},
+                         tuple(workload_children))  # fmt: skip
+
+    from_records = rates.source[s] == "records"
+    source = (_t("rate_records", language, years=float(rates.officer_years[s])) if from_records
+              else _t("rate_policy", language))  # fmt: skip
+    rate_line = Line(
+        _t("rate", language, source=source), rate, "share", (),
+        {"officer_years": float(rates.officer_years[s]), "records": int(rates.records[s])},
+        tuple(Line(_t(f"kind_{kind}", language), float(rates.by_kind[s, i]), "share",
+                   () if from_records else (f"absence_rates.{kind}",))
+              for i, kind in enumerate(KINDS)),
+    )  # fmt: skip
+    relief = float(relief_factor_fte(minimum, rate))
+    lines = [root, workload_line, rate_line,
+             Line(_t("relief", language), relief, "FTE", (), {"minimum_fte": minimum, "absence_rate": rate}),
+             Line(_t("time_fte", language), float(time.required_fte[s]), "FTE", ())]  # fmt: skip
+
+    officers_now = int(inputs.counted_officers[s])
+    fte_now = float(inputs.actual_fte[s])
+    capacity_now = week * fte_now / officers_now if officers_now else week
+    now = binomial_overload(officers_now, rate, workload, capacity_hours=capacity_now, overtime=overtime)
+    lines.append(Line(_t("uncovered_now", language, n=officers_now, p=float(now.p_overload)),
+                      float(now.uncovered_hours) * weeks, "hours/year", (),
+                      {"p_overload": float(now.p_overload), "officers": officers_now, "fte": fte_now}))  # fmt: skip
+    hourly, salary = policy.hourly_rate, policy.annual_salary
+    if hourly is not None and salary is not None:
+        extra_fte = max(n - fte_now, 0.0)
+        avoided = (float(now.paid_hours) - float(at_n.paid_hours)) * weeks * hourly
+        lines.append(Line(
+            _t("cost_net", language), extra_fte * salary - avoided, "$/year", (), {},
+            (Line(_t("cost_extra", language, fte=extra_fte, salary=salary), extra_fte * salary, "$/year",
+                  ("pay.annual_salary",), {"extra_fte": extra_fte, "annual_salary": salary}),
+             Line(_t("cost_avoided", language, rate=hourly), -avoided, "$/year",
+                  ("pay.hourly_rate", "overtime.rate", "overtime.double_rate", "overtime.double_after_hours"),
+                  {"hourly_rate": hourly})),
+        ))  # fmt: skip
+    lines.extend(_actual_and_gap(inputs, s, float(n), language))
+    return Explanation(site, "resilient", policy.name, True, None, tuple(lines))

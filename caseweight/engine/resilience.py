@@ -48,14 +48,16 @@ Two models, and every result says which produced it:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import os
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from caseweight.engine.absence import WEEKS, AbsenceRates, absence_rates
+from caseweight.engine.absence import WEEKS, AbsenceRates, absence_rates, default_as_of
 from caseweight.engine.inputs import StaffingInputs
 from caseweight.engine.policy import Policy
 from caseweight.engine.time_standard import TimeStandardResult, time_standard_staffing
@@ -203,7 +205,9 @@ def binomial_overload(
         prob[chunk] = pmf.sum(axis=1)
         uncovered[chunk] = (pmf * short).sum(axis=1)
         paid[chunk] = (pmf * overtime.paid_hours(short, k)).sum(axis=1)
-    return WeekFigures(np.minimum(prob, 1.0).reshape(shape), uncovered.reshape(shape), paid.reshape(shape))
+    # Fewer officers than needed present: every week is overloaded, exactly (not 1 − rounding).
+    prob = np.where(n < present_needed(w, c), 1.0, np.minimum(prob, 1.0))
+    return WeekFigures(prob.reshape(shape), uncovered.reshape(shape), paid.reshape(shape))
 
 
 def _chunks(widths: np.ndarray, budget: int = _CHUNK_CELLS):
@@ -936,6 +940,154 @@ def _monte_carlo_figures(inputs, workload, rate, capacity_now, officers, alpha, 
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Charts for one site
+# ------------------------------------------------------------------------------------------------
+
+
+def overload_curve(
+    inputs: StaffingInputs,
+    policy: Policy,
+    site: str,
+    *,
+    officers: range | None = None,
+    alpha: float | None = None,
+    rates: AbsenceRates | None = None,
+    simulations: int = 0,
+    seed: int = 0,
+    absence_model: AbsenceModel | None = None,
+) -> dict:
+    """P(overload) and uncovered hours a year against the number of full-time officers N, for one
+    site (a chart: the curve, the alpha line, today's staff and the resilient N).
+
+    officers: the Ns to give (default: from one below the fewest that could cope to a few past
+    both the resilient N and today's staff). With simulations > 0 the points are Monte Carlo
+    estimates with standard errors (one simulation, common random numbers: the curve never rises).
+    """
+    s = inputs.site_index(site)
+    alpha = float(policy.alpha.value if alpha is None else alpha)
+    rates = rates or absence_rates(inputs, policy)
+    model = absence_model or AbsenceModel.of(rates, policy)
+    time = time_standard_staffing(inputs, policy)
+    week_hours = policy.week_hours.value
+    working_weeks = policy.working_weeks_per_year
+    overtime = OvertimeRules.of(policy)
+    workload = float(weekly_workload_hours(time, policy)[s])
+    rate = float(rates.rate[s])
+    officers_now = int(inputs.counted_officers[s])
+    need = int(present_needed(workload, week_hours))
+    required = int(resilient_officers(workload, rate, alpha, capacity_hours=week_hours)[0])
+    if officers is None:
+        top = max(required if required >= 0 else need, officers_now, need) + 3
+        officers = range(max(0, need - 1), top + 1)
+    ns = np.array(list(officers), dtype=np.int64)
+    hourly = policy.hourly_rate
+    if simulations:
+        curve = simulate_site(
+            workload_hours=workload, absence_rate=min(rate, 0.999), capacity_hours=week_hours,
+            first_officers=int(ns.min()), last_officers=int(ns.max()), model=model, runs=simulations,
+            rng=site_rng(seed, site, 2), working_weeks=working_weeks, overtime=overtime,
+        )  # fmt: skip
+        points = []
+        for n in ns.tolist():
+            at = curve.at(n)
+            points.append({"officers": n, "p_overload": at["p_overload"], "p_overload_se": at["p_overload_se"],
+                           "uncovered_hours_year": at["uncovered_hours_year"],
+                           "uncovered_hours_year_se": at["uncovered_hours_year_se"],
+                           "cost_uncovered": None if hourly is None else at["paid_hours_year"] * hourly})  # fmt: skip
+        mc_required = curve.smallest_officers(alpha)
+        model_name = "monte_carlo"
+    else:
+        f = binomial_overload(ns, rate, workload, capacity_hours=week_hours, overtime=overtime)
+        points = [
+            {"officers": n, "p_overload": p, "uncovered_hours_year": u * working_weeks,
+             "cost_uncovered": None if hourly is None else paid * working_weeks * hourly}
+            for n, p, u, paid in zip(ns.tolist(), f.p_overload.tolist(), f.uncovered_hours.tolist(), f.paid_hours.tolist())
+        ]  # fmt: skip
+        model_name = "binomial"
+    return {
+        "site": site,
+        "model": model_name,
+        "alpha": alpha,
+        "weekly_workload_hours": workload,
+        "absence_rate": rate,
+        "absence_rate_source": rates.source[s],
+        "officers_now": officers_now,
+        "fte_now": float(inputs.actual_fte[s]),
+        "minimum_fte": workload / week_hours,
+        # The binomial N always; the Monte Carlo N when simulated and inside the range given.
+        "required_fte": required if required >= 0 else None,
+        "required_fte_monte_carlo": (mc_required if simulations else None),
+        "points": points,
+    }
+
+
+def weekly_load_history(
+    inputs: StaffingInputs,
+    policy: Policy,
+    site: str,
+    *,
+    as_of=None,
+    weeks: int = WEEKS,
+) -> dict:
+    """The weekly load per officer at work over the past `weeks` full weeks (Monday to Friday)
+    before as_of's week, from the absence records (a chart of how absences stretched the others).
+
+    Per week: the FTE away (each absence weighted by its officer's FTE and its working days in the
+    week / 5; records that name only a site count the site's mean FTE), the FTE at work, and today's
+    weekly workload W per FTE at work. W is today's: the inputs hold today's caseload, not past
+    ones. Hours over the week per FTE at work = max(0, W / FTE at work − week hours).
+    """
+    s = inputs.site_index(site)
+    as_of = as_of or default_as_of(inputs)
+    week_hours = policy.week_hours.value
+    time = time_standard_staffing(inputs, policy)
+    workload = float(weekly_workload_hours(time, policy)[s])
+    counted = inputs.counted_officer_mask
+    mine = counted & (inputs.officers.site == s)
+    fte_total = float(inputs.officers.fte[mine].sum())
+    headcount = int(mine.sum())
+    mean_fte = fte_total / headcount if headcount else 1.0
+
+    this_monday = as_of - dt.timedelta(as_of.weekday())
+    mondays = [this_monday - dt.timedelta(7 * (weeks - i)) for i in range(weeks)]
+    monday = np.array(mondays, dtype="datetime64[D]")
+    away_fte = np.zeros(weeks)
+    absences = inputs.absences
+    if absences is not None and len(absences):
+        at_site = (absences.site == s) & ((absences.officer < 0) | counted[np.maximum(absences.officer, 0)])
+        officer = absences.officer[at_site]
+        fte = np.where(officer >= 0, inputs.officers.fte[np.maximum(officer, 0)], mean_fte)
+        start, end = absences.start[at_site], absences.end[at_site]
+        # Working days of each absence in each week: (absences, weeks).
+        first = np.maximum(start[:, None], monday[None, :])
+        last = np.minimum(end[:, None], (monday + 4)[None, :])
+        days = np.where(first <= last, np.busday_count(first, last + 1), 0)
+        away_fte = (days * fte[:, None]).sum(axis=0) / 5
+    rows = []
+    for m, away in zip(mondays, away_fte.tolist()):
+        at_work = max(fte_total - away, 0.0)
+        load = workload / at_work if at_work > 0 else None
+        iso = m.isocalendar()
+        rows.append({
+            "week_start": m.isoformat(),
+            "iso_year": iso[0],
+            "iso_week": iso[1],
+            "fte_away": away,
+            "fte_at_work": at_work,
+            "load_per_fte_at_work": load,
+            "hours_over_per_fte_at_work": None if load is None else max(0.0, load - week_hours),
+            "uncovered_hours": workload if at_work <= 0 else 0.0,
+        })  # fmt: skip
+    return {
+        "site": site,
+        "as_of": as_of.isoformat(),
+        "weekly_workload_hours": workload,
+        "week_hours": week_hours,
+        "officers": headcount,
+        "fte": fte_total,
+        "weeks": rows,
+    }

@@ -125,8 +125,8 @@ def test_an_explanation_serialises_to_json():
 def test_an_unknown_site_or_method_is_refused():
     with pytest.raises(KeyError, match="unknown site 'XYZ'"):
         explain_site(kingston(), CSC, "XYZ", method="time")
-    with pytest.raises(ValueError, match="unknown method 'resilient'"):
-        explain_site(kingston(), CSC, "KIN", method="resilient")
+    with pytest.raises(ValueError, match="unknown method 'sideways'"):
+        explain_site(kingston(), CSC, "KIN", method="sideways")
 
 
 @st.composite
