@@ -14,7 +14,8 @@ The last three return a ``Plan``; ``Plan.to_dict()`` is the JSON the CLI and the
 
     {kind, site, units: "hours per month", solver: "cp-sat" | "greedy",
      status: "optimal" | "feasible" | "greedy", max_utilisation, max_utilisation_before,
-     lower_bound, gap, bound: {simple, solver}, greedy_max_utilisation, soft: {points, status},
+     lower_bound, gap, bound: {simple, solver}, greedy_max_utilisation, heuristic_max_utilisation,
+     soft: {points, status},
      seconds, model: {types, variables},
      officers: [{officer, present, capacity_hours, load_before_hours, load_after_hours,
                  utilisation_before, utilisation_after, status_after, overflow_hours,
@@ -190,6 +191,7 @@ class Plan:
             "gap": _round(s.gap, 4),
             "bound": {"simple": _round(s.simple_bound, 4), "solver": _round(s.solver_bound, 4)},
             "greedy_max_utilisation": _round(s.greedy_max_utilisation, 4),
+            "heuristic_max_utilisation": _round(s.heuristic_max_utilisation, 4),
             "soft": {"points": s.soft_points, "status": s.soft_status},
             "seconds": round(s.seconds, 3),
             "model": {"types": s.types, "variables": s.variables},

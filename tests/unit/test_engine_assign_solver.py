@@ -189,3 +189,34 @@ def test_a_rebalance_moves_the_fewest_cases_among_the_optimal_plans(p0, data):
     solution = mm.solve(p, time_limit=10)
     assert solution.max_utilisation == pytest.approx(optimum, abs=1e-9)
     assert int(np.sum(solution.officer != p.start)) == fewest
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_problems(max_items=6), st.data())
+def test_the_local_searches_keep_the_rules_and_never_raise_the_largest_utilisation(p0, data):
+    anchor = [data.draw(st.sampled_from([-1, *p0.allowed[i].tolist()])) for i in range(p0.n_items)]
+    p = problem(p0.capacity, p0.base_load, p0.hours, p0.allowed, anchor=anchor, anchor_points=2)
+    plan = mm.greedy(p)
+    for search in (mm.improve, mm.prefer):
+        after = search(p, plan)
+        assert mm.max_utilisation(p, mm.loads(p, after)) <= mm.max_utilisation(p, mm.loads(p, plan)) + 1e-12
+        for i in np.flatnonzero(after >= 0):
+            assert after[i] in p.allowed[i]
+        assert np.all((after >= 0) == (plan >= 0))
+    assert mm.soft_points(p, mm.prefer(p, plan)) >= mm.soft_points(p, plan)
+    polished = mm.polish(p, plan)
+    assert all(polished[i] in p.allowed[i] for i in np.flatnonzero(polished >= 0))
+    fallback = mm.solve(p, use_cp_sat=False)
+    assert fallback.max_utilisation <= fallback.greedy_max_utilisation + 1e-12
+
+
+def test_a_swap_fine_tunes_where_single_moves_are_too_big():
+    # Officer 0 (capacity 10): items of 6 and 3 h = 90%. Officer 1 (capacity 10, 2 h fixed): an
+    # item of 5 h = 70%. Moving the 3 makes officer 1 100%, the 6 130%: no single move helps.
+    # Swapping the 6 for the 5 shifts one hour: 80% and 80%.
+    p = problem([10, 10], [0, 2], [6, 3, 5], [{0, 1}] * 3)
+    start = np.array([0, 0, 1])
+    assert mm.max_utilisation(p, mm.loads(p, mm.improve(p, start, swaps=False))) == pytest.approx(0.9)
+    swapped = mm.improve(p, start)
+    assert swapped.tolist() == [1, 0, 0]
+    assert mm.max_utilisation(p, mm.loads(p, swapped)) == pytest.approx(0.8)
