@@ -63,7 +63,8 @@ def generate(n_cases: int, n_officers: int, policy, seed: int = SEED) -> SiteWor
     for j in range(n_officers):
         fte = float(rng.choice([1.0, 0.8, 0.6], p=[0.8, 0.1, 0.1]))
         languages = _choice(rng, ((("en",), 0.65), (("fr",), 0.10), (("en", "fr"), 0.25)), 1)[0]
-        specialisations = {s for s, share in (("indigenous", 0.15), ("mental_health", 0.20), ("women", 0.10)) if rng.random() < share}
+        shares = (("indigenous", 0.15), ("mental_health", 0.20), ("women", 0.10))
+        specialisations = {s for s, share in shares if rng.random() < share}
         reductions = (Reduction(float(rng.integers(2, 9)), "training"),) if rng.random() < 0.10 else ()
         officer = Officer(f"P{j:04d}", fte, frozenset(languages), frozenset(specialisations),
                           present=rng.random() >= 0.05, reductions=reductions)  # fmt: skip

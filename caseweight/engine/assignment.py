@@ -34,12 +34,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from caseweight.engine import solver as mm
-from caseweight.engine.load import RED, WEEKS_PER_MONTH, CaseHours, capacity_hours, current_load_hours, utilisation, utilisation_status
+from caseweight.engine.load import (
+    RED,
+    WEEKS_PER_MONTH,
+    CaseHours,
+    capacity_hours,
+    current_load_hours,
+    utilisation,
+    utilisation_status,
+)
 from caseweight.engine.policy import Policy
 from caseweight.engine.rules import (
     CONTINUITY_POINTS,
@@ -165,14 +173,25 @@ class Plan:
     unassignable: tuple[Unassignable, ...]
     extra: dict = field(default_factory=dict)  # what only one kind of plan has (absence, moves...)
 
-    solver = property(lambda self: self.solution.solver)
-    status = property(lambda self: self.solution.status)
-    lower_bound = property(lambda self: self.solution.lower_bound)
-    gap = property(lambda self: self.solution.gap)
+    @property
+    def solver(self) -> str:
+        return self.solution.solver
+
+    @property
+    def status(self) -> str:
+        return self.solution.status
+
+    @property
+    def lower_bound(self) -> float:
+        return self.solution.lower_bound
 
     @property
     def max_utilisation(self) -> float:
         return self.solution.max_utilisation
+
+    @property
+    def gap(self) -> float:
+        return self.solution.gap
 
     def officer(self, code: str) -> OfficerChange:
         return next(o for o in self.officers if o.officer == code)
@@ -439,9 +458,11 @@ def redistribute_absence(
     The cases to cover: the officer's own cases that no colleague covers yet, and the cases the
     officer was covering for someone else. Each appears once, in ``assignments`` or
     ``unassignable``; own cases already covered by a colleague stay so and are listed in
-    ``already_covered``. Overflow is load above capacity (hours a month); ``backfill_hours`` is
-    the overflow the absence adds plus the hours nobody may take, and ``backfill_hours_for_absence``
-    the same over the absence's days (× 12/52 a week × days/7).
+    ``already_covered``. Overflow is load above capacity (hours a month); ``uncovered_hours`` are
+    the hours nobody may take (unassignable cases, and the absent officer's ``other_case_hours``,
+    which are not listed case by case); ``backfill_hours`` is the overflow the absence adds plus
+    the uncovered hours, and ``backfill_hours_for_absence`` the same over the absence's days
+    (hours a month × 12/52 = hours a week, × days / 7).
     """
     absent = workload.officer(officer)
     if end < start:
@@ -457,7 +478,9 @@ def redistribute_absence(
     plan = _plan("redistribution", site, to_cover, problem, solution, before=before, origin=origin)
     overflow = sum(o.overflow_hours for o in plan.officers)
     overflow_before = sum(o.overflow_hours_before for o in plan.officers)
-    uncovered = sum(u.hours for u in plan.unassignable)
+    # Hours nobody may take: the cases listed as unassignable, and the absent officer's case
+    # hours that are not listed case by case (other_case_hours), which no plan can hand over.
+    uncovered = sum(u.hours for u in plan.unassignable) + absent.other_case_hours
     backfill = max(0.0, overflow - overflow_before) + uncovered
     plan.extra.update(
         absence={"officer": absent.code, "start": start.isoformat(), "end": end.isoformat(), "days": days},
@@ -465,6 +488,7 @@ def redistribute_absence(
         overflow_hours=_round(overflow, 3),
         overflow_hours_before=_round(overflow_before, 3),
         uncovered_hours=_round(uncovered, 3),
+        unlisted_hours=_round(absent.other_case_hours, 3),
         backfill_hours=_round(backfill, 3),
         backfill_hours_for_absence=_round(backfill / WEEKS_PER_MONTH * days / 7, 3),
     )
@@ -489,8 +513,11 @@ def rebalance(
     largest utilisation cannot be lowered, nothing moves."""
     site = _Site(workload, policy, workload.period, frozenset())
     before = current_load_hours(workload, policy)
-    movable = [c for c in workload.cases if c.covered_by is None and c.officer is not None
-               and workload.officer_position(c.officer) >= 0 and site.available[workload.officer_position(c.officer)]]  # fmt: skip
+    movable = [
+        c
+        for c in workload.cases
+        if c.covered_by is None and workload.officer_position(c.officer) >= 0 and site.available[workload.officer_position(c.officer)]
+    ]
     current = np.array([workload.officer_position(c.officer) for c in movable], dtype=np.int64)
     hours = np.array([site.hours(c) for c in movable], dtype=np.float64)
     base = before - np.bincount(current, weights=hours, minlength=len(workload.officers)) if len(movable) else before
@@ -505,11 +532,14 @@ def rebalance(
 
 
 def _replace_plan(problem: mm.Problem, solution: mm.Solution, plan: np.ndarray) -> mm.Solution:
-    from dataclasses import replace
-
     best = mm.max_utilisation(problem, mm.loads(problem, plan))
-    return replace(solution, officer=plan.copy(), max_utilisation=best, soft_points=mm.soft_points(problem, plan),
-                   lower_bound=min(solution.lower_bound, best))  # fmt: skip
+    return replace(
+        solution,
+        officer=plan.copy(),
+        max_utilisation=best,
+        soft_points=mm.soft_points(problem, plan),
+        lower_bound=min(solution.lower_bound, best),
+    )
 
 
 # --- one new case: ranked officers ---------------------------------------------------------------

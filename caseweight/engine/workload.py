@@ -217,9 +217,13 @@ def site_workload_from_tables(
             Officer(
                 code=code,
                 fte=fte,
-                languages=frozenset(_parse_list(row.get("languages"), codes.LANGUAGES, codes.LANGUAGE, "officers", row_no, "languages")),
-                specialisations=frozenset(_parse_list(row.get("specialisations"), codes.SPECIALISATIONS,
-                                                      codes.SPECIALISATION, "officers", row_no, "specialisations")),
+                languages=frozenset(
+                    _parse_list(row.get("languages"), codes.LANGUAGES, codes.LANGUAGE, "officers", row_no, "languages")
+                ),
+                specialisations=frozenset(
+                    _parse_list(row.get("specialisations"), codes.SPECIALISATIONS, codes.SPECIALISATION, "officers", row_no,
+                                "specialisations")
+                ),
                 absences=tuple(sorted(absences.get(code, ()), key=lambda a: a.start)),
                 reductions=tuple(r for r in reductions.get(code, ()) if r.in_force(*period)),
             )
