@@ -37,10 +37,11 @@ FACTOR_SPECIALISATIONS = {"mental_health": "mental_health", "siu": "siu", "indig
 @dataclass(frozen=True)
 class Reason:
     rule: str  # absent | no_capacity | language | specialisation | present | continuity | preference
-    text: str
+    text: str  # English; a page in another language renders its own from rule and params
+    params: tuple[tuple[str, str], ...] = ()  # e.g. (("language", "fr"),)
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "text": self.text}
+        return {"rule": self.rule, "text": self.text, "params": dict(self.params)}
 
 
 def required_specialisations(case: Case, policy: Policy) -> dict[str, tuple[str, ...]]:
@@ -69,26 +70,32 @@ def exclusions(
     if absence is True:
         reasons.append(Reason("absent", "absent"))
     elif absence is not None:
-        reasons.append(Reason("absent", absence.describe()))
+        dates = (("start", absence.start.isoformat()), ("end", absence.end.isoformat()), ("kind", absence.kind))
+        reasons.append(Reason("absent", absence.describe(), dates))
     if capacity <= 0:
         reasons.append(Reason("no_capacity", "no capacity: reductions take all case time"))
     if case.language not in officer.languages:
-        reasons.append(Reason("language", f"does not speak {case.language}"))
+        reasons.append(Reason("language", f"does not speak {case.language}", (("language", case.language),)))
     for spec, factors in required_specialisations(case, policy).items():
         if spec not in officer.specialisations:
-            reasons.append(Reason("specialisation", f"lacks the {spec} specialisation required by {', '.join(factors)}"))
+            text = f"lacks the {spec} specialisation required by {', '.join(factors)}"
+            reasons.append(Reason("specialisation", text, (("specialisation", spec), ("factors", ";".join(factors)))))
     return reasons
 
 
 def qualifications(case: Case, officer: Officer, policy: Policy) -> list[Reason]:
     """Why an allowed officer fits: the hard rules met, then the soft ones."""
-    reasons = [Reason("present", "present for the period"), Reason("language", f"speaks {case.language}")]
+    reasons = [
+        Reason("present", "present for the period"),
+        Reason("language", f"speaks {case.language}", (("language", case.language),)),
+    ]
     for spec, factors in required_specialisations(case, policy).items():
-        reasons.append(Reason("specialisation", f"has the {spec} specialisation required by {', '.join(factors)}"))
+        text = f"has the {spec} specialisation required by {', '.join(factors)}"
+        reasons.append(Reason("specialisation", text, (("specialisation", spec), ("factors", ";".join(factors)))))
     if officer.code in case.former_officers:
         reasons.append(Reason("continuity", "former officer of this case (continuity)"))
     for spec in sorted(preferred_specialisations(case, policy) & officer.specialisations):
-        reasons.append(Reason("preference", f"has the preferred {spec} specialisation"))
+        reasons.append(Reason("preference", f"has the preferred {spec} specialisation", (("specialisation", spec),)))
     return reasons
 
 

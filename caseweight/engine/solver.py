@@ -461,7 +461,7 @@ def _cp_sat(problem: Problem, hint: np.ndarray, candidates: list[np.ndarray], *,
     model = cp_model.CpModel()
     z = model.new_int_var(min(z_low, z_high), z_high, "z")
     n: list[dict[int, object]] = []
-    y: list[dict[int, object]] = []
+    y: list[dict[int, tuple]] = []  # per type: anchor officer -> (variable, items anchored to them)
     terms: dict[int, tuple[list, list]] = {}  # officer -> (variables, coefficients)
     hint_counts = _counts(types, hint)
     for t, items in enumerate(types.key_items):

@@ -91,6 +91,14 @@ def test_the_recommendation_gives_the_reasons_for_each_officer():
     gus = dict(rec.excluded)["GUS"][0]
     assert gus.text == "absent 2025-06-04 to 2025-06-05 (sick)"
     as_json = rec.to_dict()
+    # Rule codes and parameters let a page say it in French.
+    assert next(e for e in as_json["excluded"] if e["officer"] == "GUS")["reasons"] == [
+        {"rule": "absent", "text": "absent 2025-06-04 to 2025-06-05 (sick)",
+         "params": {"start": "2025-06-04", "end": "2025-06-05", "kind": "sick"}},
+    ]  # fmt: skip
+    assert next(e for e in as_json["excluded"] if e["officer"] == "FAY")["reasons"][0]["params"] == {
+        "specialisation": "indigenous", "factors": "indigenous_planning",
+    }  # fmt: skip
     assert as_json["candidates"][0]["status_after"] == "amber"
     assert as_json["candidates"][3]["status_after"] == "red"
     json.dumps(as_json)
