@@ -15,6 +15,9 @@ tracemalloc measures the memory the computation itself allocates in a separate, 
     python -m bench                     full scale, both scenarios
     python -m bench --scale 0.01        a quick run at 1% scale
     python -m bench --skip-csv          arrays only
+
+Then the resilient method's benchmark (bench/resilience.py, results in bench/results/resilience.json)
+unless --skip-resilience.
 """
 
 from __future__ import annotations
@@ -251,6 +254,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="share of U.S. scale (default 1)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the arrays scenario")
     parser.add_argument("--skip-csv", action="store_true", help="skip the CSV-folder scenario")
+    parser.add_argument("--skip-resilience", action="store_true", help="skip the resilient method's benchmark")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
     parser.add_argument("--child", choices=["arrays", "csv"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -303,6 +307,10 @@ def main(argv: list[str] | None = None) -> None:
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))
+    if not args.skip_resilience:
+        from bench import resilience
+
+        resilience.main([])
 
 
 if __name__ == "__main__":

@@ -451,7 +451,8 @@ def _short_absence_cdf(officers: np.ndarray, mean: np.ndarray, correlation: floa
             steps = np.log(n - s) - np.log(s + 1) + np.log(mu) - np.log1p(-mu)
         steps = np.where(s < n, steps, -np.inf)  # no more absences than officers
         log_pmf = np.concatenate([np.broadcast_to(log_first, (len(mean), len(officers), 1)), log_first + np.cumsum(steps, axis=2)], axis=2)
-    pmf = np.nan_to_num(np.exp(log_pmf))
+    pmf = np.exp(log_pmf)
+    pmf[np.isnan(pmf)] = 0.0  # 0 × log 0 corners
     cdf = np.cumsum(pmf, axis=2)
     cdf /= cdf[..., -1:]
     cdf[..., -1] = 1.0  # so every uniform in [0, 1) finds a value
@@ -538,6 +539,9 @@ def expected_overload(
                 "paid_hours_year": float(overtime.paid_hours(short, 0)) * working_weeks}  # fmt: skip
     on_long = np.arange(officers + 1)
     p_long = binomial_pmf(on_long, officers, long_rate)  # (L,)
+    # Long spells are rare: counts whose probability is beyond the float's reach are left out.
+    keep = max(1, int(np.searchsorted(np.cumsum(p_long), 1 - 1e-15)) + 1)
+    on_long, p_long = on_long[:keep], p_long[:keep]
     cdf = _short_absence_cdf(officers - on_long, mean, model.correlation, officers + 1)  # (52, L, S+1)
     pmf = np.diff(cdf, axis=2, prepend=0.0)
     present = officers - on_long[:, None] - np.arange(officers + 1)[None, :]  # (L, S)
@@ -566,13 +570,21 @@ def expected_resilient_officers(absence_rate: float, workload_hours: float, alph
     def ok(k: int) -> bool:
         return expected_overload(k, absence_rate, workload_hours, capacity_hours=capacity_hours, model=model)["p_overload"] <= alpha
 
-    while not ok(n):
-        n += 1
-        if n > MAX_OFFICERS:
-            return -1
-    while n > need and ok(n - 1):
-        n -= 1
-    return n
+    # The expected overload never rises with N: bracket the answer by doubling steps, then bisect.
+    if ok(n):
+        lo, hi, step = n - 1, n, 1
+        while lo >= need and ok(lo):
+            lo, hi, step = max(lo - 2 * step, need - 1), lo, 2 * step
+    else:
+        lo, hi, step = n, n + 1, 1
+        while not ok(hi):
+            if hi > MAX_OFFICERS:
+                return -1
+            lo, hi, step = hi, hi + 2 * step, 2 * step
+    while hi - lo > 1:  # ok(hi), not ok(lo) (or lo below the fewest that could cope)
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
 
 
 _week_cache: dict[int, np.ndarray] = {}
@@ -655,10 +667,15 @@ def simulate_site(
     cdf = _short_absence_cdf(observed_by_long, mean, rho, n + 1).reshape(WEEKS * (top + 1), n + 1)
     away_short = _Sampler(cdf).draw(row, rng.bit_generator.random_raw(runs * WEEKS))
     present = (n - on_long) - away_short
-    index = np.flatnonzero(present < need)
+    # Every simulated week at once: per-run sums are row sums of the (runs, 52) grid.
+    overloaded = present < need
+    short = np.where(overloaded, workload_hours - capacity_hours * present, 0.0).reshape(runs, WEEKS)
+    per_run["p"].append(overloaded.reshape(runs, WEEKS).sum(axis=1) / WEEKS)
+    per_run["uncovered"].append(short.sum(axis=1) * scale)
+    per_run["paid"].append(overtime.paid_hours(short, present.reshape(runs, WEEKS)).sum(axis=1) * scale)
+    index = np.flatnonzero(overloaded)
     present, away_short = present[index], away_short[index]
     observed = n - (on_long[index] if spells[0].size else 0) + np.zeros(index.size, dtype=np.int64)
-    record(index, present)
     while index.size and n < last_officers and (stop_at is None or per_run["p"][-1].mean() > stop_at):
         n += 1
         long_now = _on_spell(_long_spells(1, runs, long_rate, model.long_mean_weeks, rng), runs, index)
