@@ -422,3 +422,55 @@ def test_the_weekly_load_history_spreads_absences_over_the_weeks():
     assert math.isclose(week["2025-07-07"]["fte_away"], 1.2)  # 5 days + 1 day, over 5
     assert math.isclose(week["2025-07-07"]["load_per_fte_at_work"], history["weekly_workload_hours"] / 4.8)
     assert week["2025-06-30"]["fte_away"] == 0 and week["2025-06-30"]["fte_at_work"] == 6
+
+
+# --- the policy's resilience and pay keys ---------------------------------------------------------
+
+
+def test_the_shipped_policies_give_illustrative_pay_and_resilience_numbers_with_their_sources():
+    for name in ("csc-current", "usje-2021"):
+        policy = load_policy(name)
+        assert policy.annual_salary == 90_000 and policy.hourly_rate == 46.0
+        for key in ("pay.annual_salary", "pay.hourly_rate", "resilience.season_summer", "resilience.correlation"):
+            assert policy.number(key).status == "illustrative" and policy.number(key).source
+        assert "verify" in policy.number("pay.annual_salary").source.lower()
+
+
+def test_a_policy_that_says_nothing_about_season_spells_or_pay_gets_the_binomial_assumptions_and_no_costs():
+    import copy
+    import tomllib
+
+    from caseweight.engine.policy import SHIPPED_DIR, parse_policy
+
+    data = tomllib.loads((SHIPPED_DIR / "csc-current.toml").read_text(encoding="utf-8"))
+    data["resilience"] = {"alpha": 0.1}
+    del data["pay"]
+    policy = parse_policy(copy.deepcopy(data), name="csc-current")
+    assert policy.resilience_value("correlation") == 0 and policy.resilience_value("long_share") == 0
+    assert np.allclose(policy_season(policy), 1.0)
+    assert policy.hourly_rate is None and policy.annual_salary is None
+    data = staffing_report(inputs_from_tables(office()), policy, methods=("resilient",)).to_dict()
+    assert data["resilience"]["alpha"] == 0.1 and data["sites"][0]["resilient"]["cost_net"] is None
+
+
+@pytest.mark.parametrize(
+    ("section", "values", "message"),
+    [
+        ("resilience", {"season_summer": 5.5}, "resilience: the seasonal peaks take 53.5 of the year's 52 week-shares"),
+        ("resilience", {"long_mean_weeks": 0.5}, "resilience.long_mean_weeks: must be a multiplier of at least 1"),
+        ("resilience", {"correlation": 1.0}, "resilience.correlation: must be a share"),
+        ("resilience", {"sesaon_summer": 1.2}, "unknown key 'sesaon_summer'"),
+        ("pay", {"annual_salary": -1}, "pay.annual_salary: must be a positive number"),
+    ],
+)
+def test_bad_resilience_or_pay_numbers_are_refused_naming_the_key(section, values, message):
+    import copy
+    import tomllib
+
+    from caseweight.engine.policy import SHIPPED_DIR, PolicyError, parse_policy
+
+    data = tomllib.loads((SHIPPED_DIR / "csc-current.toml").read_text(encoding="utf-8"))
+    data[section].update(values)
+    data["resilience"]["season_december"] = 2.0
+    with pytest.raises(PolicyError, match=message.replace("(", r"\(")):
+        parse_policy(copy.deepcopy(data), name="csc-current")
