@@ -880,9 +880,11 @@ def simulate_resilient(
     working_weeks: float = 52.0,
     overtime: OvertimeRules = OvertimeRules(),
     start_officers: int | None = None,
-) -> tuple[dict, SimulatedCurve]:
+) -> tuple[dict, SimulatedCurve | None]:
     """Monte Carlo for one site: today's staff (headcount at capacity_now) and the resilient N
-    (full-time officers). Returns (figures, the curve over N for full-time officers)."""
+    (full-time officers). Returns (figures, the curve over N for full-time officers; None when the
+    absence rate is 1). figures: {"now": {...}, "required_fte": N or None, "required": {...} or None},
+    each {...} holding p_overload, uncovered_hours_year, paid_hours_year and their "_se"."""
     if absence_rate >= 1:
         today = {"p_overload": 1.0 if workload_hours > 0 else 0.0, "p_overload_se": 0.0,
                  "uncovered_hours_year": workload_hours * working_weeks, "uncovered_hours_year_se": 0.0,
@@ -899,7 +901,7 @@ def simulate_resilient(
         # pass over all the simulated weeks.
         expected_n = expected_resilient_officers(absence_rate, workload_hours, alpha, capacity_hours=week_hours, model=model)
         start_officers = max(need, expected_n - 1) if expected_n >= 0 else need
-    first = max(0, min(start_officers, need) if start_officers < need else start_officers)
+    first = max(0, start_officers)
     last = first + 100 * max(need, 1) + 100
     curve = simulate_site(capacity_hours=week_hours, first_officers=first, last_officers=last,
                           rng=site_rng(seed, site_code, 1), stop_at=alpha, **common)  # fmt: skip
