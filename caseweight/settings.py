@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "caseweight.imports",
     "caseweight.demo",
     "caseweight.staffing",
+    "caseweight.distribution",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("data/", include("caseweight.imports.urls")),
     path("audit/", include("caseweight.audit.urls")),
     path("staffing/", include("caseweight.staffing.urls")),
+    path("distribution/", include("caseweight.distribution.urls")),
     path("admin/", admin.site.urls),
 ]
