@@ -43,6 +43,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.assignment
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

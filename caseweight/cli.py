@@ -6,6 +6,10 @@
     caseweight import PATH [--dry-run]  import a CSV folder, one CSV file or an XLSX workbook
     caseweight export PATH [--tables sites,cases]
                                         export to a CSV folder or an XLSX workbook (*.xlsx)
+    caseweight staffing [--data PATH] [--policy NAME_OR_FILE] [--method ratio|time|all]
+                        [--region R] [--site CODE] [--format table|json|csv|xlsx] [--output FILE]
+                                        how many officers each site needs, by policy
+    caseweight policies [NAME_OR_FILE]  the staffing policies, or one of them in full
     caseweight help COMMAND             a command's options
     caseweight migrate, createsuperuser, ...   Django's commands
 """
