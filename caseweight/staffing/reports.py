@@ -22,12 +22,20 @@ SITE_COLUMNS = ("site", "region", "kind", "security_levels", "cases", "officers"
 SITE_METHOD_COLUMNS = {
     "ratio": ("required_fte", "positions", "gap_fte", "caseload_per_fte", "reason"),
     "time": ("required_fte", "positions", "gap_fte", "wisn_ratio", "case_hours", "addon_hours"),
+    "resilient": ("model", "alpha", "weekly_workload_hours", "absence_rate", "absence_rate_source", "officers_now",
+                  "fte_now", "minimum_fte", "relief_factor_fte", "required_fte", "positions", "gap_fte",
+                  "p_overload_now", "uncovered_hours_year_now", "p_overload_required", "cost_uncovered_now",
+                  "cost_resilient_extra", "cost_net", "reason"),
 }
 TOTAL_COLUMNS = ("sites", "cases", "officers", "actual_fte")
 TOTAL_METHOD_COLUMNS = {
     "ratio": ("sites", "sites_not_applicable", "cases", "required_fte", "positions", "actual_fte", "gap_fte"),
     "time": ("sites", "cases", "required_fte", "positions", "actual_fte", "gap_fte", "wisn_ratio", "case_hours", "addon_hours"),
+    "resilient": ("sites", "sites_records", "sites_policy", "sites_over_alpha_now", "weekly_workload_hours", "minimum_fte",
+                  "relief_factor_fte", "required_fte", "positions", "gap_fte", "uncovered_hours_year_now",
+                  "cost_uncovered_now", "cost_resilient_extra", "cost_net"),
 }
+FLAT_METHODS = ("ratio", "time", "resilient")  # the methods with flat columns (METHODS: the pages' two)
 
 
 # --- filtering ---------------------------------------------------------------------------------
@@ -46,6 +54,20 @@ def inputs_subset(inputs: StaffingInputs, site_codes: Iterable[str]) -> Staffing
     officers_kept = keep[inputs.officers.site]
     cases_kept = keep[inputs.cases.site]
     extra = inputs.cases.extra_hours
+    # Absence records follow their sites (and officers, renumbered, when the records name them).
+    absence_args = {}
+    absences = inputs.absences
+    if absences is not None:
+        officer_index = np.full(len(inputs.officers), -1, dtype=np.int32)
+        officer_index[officers_kept] = np.arange(int(officers_kept.sum()), dtype=np.int32)
+        kept = keep[absences.site]
+        officer = absences.officer[kept]
+        if len(officer) and (officer >= 0).all():
+            absence_args["absence_officer"] = officer_index[officer]
+        else:
+            absence_args["absence_site"] = new_index[absences.site[kept]]
+        absence_args.update(absence_kind=absences.kind[kept], absence_start=absences.start[kept], absence_end=absences.end[kept])
+    codes = inputs.officers.codes
     return inputs_from_arrays(
         site_codes=[code for code, k in zip(sites.codes, keep.tolist()) if k],
         site_regions=[sites.regions[r] for r in sites.region[keep].tolist()],
@@ -61,6 +83,9 @@ def inputs_subset(inputs: StaffingInputs, site_codes: Iterable[str]) -> Staffing
         case_extra_hours=None if extra is None else extra[cases_kept],
         regions=[r for r in sites.regions if r in kept_regions],
         counted_roles=inputs.counted_roles,
+        officer_codes=None if codes is None else [c for c, k in zip(codes, officers_kept.tolist()) if k],
+        as_of=inputs.as_of,
+        **absence_args,
     )
 
 
@@ -182,7 +207,7 @@ def compare_rows(rows_a: list[dict], rows_b: list[dict], *, method: str, name_ke
 
 
 def _methods(data: dict) -> list[str]:
-    return [m for m in METHODS if m in data.get("methods", METHODS)]
+    return [m for m in FLAT_METHODS if m in data.get("methods", METHODS)]
 
 
 def site_columns(data: dict) -> list[str]:
@@ -272,6 +297,10 @@ def _int(value) -> str:
     return "n/a" if value is None else str(value)
 
 
+def _pct(value) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
 def text_table(data: dict, *, note: str = "") -> str:
     """Aligned columns: one line per site, then one per region and the national line.
 
@@ -283,6 +312,9 @@ def text_table(data: dict, *, note: str = "") -> str:
         header += ["ratio_fte", "ratio_pos", "ratio_gap", "caseload"]
     if "time" in methods:
         header += ["time_fte", "time_pos", "time_gap", "wisn"]
+    if "resilient" in methods:
+        # Side by side: the minimum (nobody ever away), the relief factor, and the resilient N.
+        header += ["min_fte", "relief_fte", "resil_fte", "resil_gap", "absence", "p_over_now", "uncov_h_yr"]
     header.append("note")
     lines: list[list[str]] = []
 
@@ -296,6 +328,19 @@ def text_table(data: dict, *, note: str = "") -> str:
             t = row.get("time")
             cells += [_fte(t and t["required_fte"]), _int(t and t["positions"]), _fte(t and t["gap_fte"])]
             cells.append(_fte(t and t["wisn_ratio"]))
+        if "resilient" in methods:
+            x = row.get("resilient")
+            cells += [_fte(x and x["minimum_fte"]), _fte(x and x["relief_factor_fte"]), _fte(x and x["required_fte"]),
+                      _fte(x and x["gap_fte"])]  # fmt: skip
+            if total:
+                cells += ["", ""]
+            else:
+                rate = x and x["absence_rate"]
+                source = x and x.get("absence_rate_source")
+                cells.append("" if rate is None else f"{rate:.1%} {'rec' if source == 'records' else 'pol'}")
+                cells.append(_pct(x and x["p_overload_now"]))
+            hours = x and x["uncovered_hours_year_now"]
+            cells.append("" if hours is None else f"{hours:.0f}")
         return cells
 
     # Why a method gives no figure: numbered once under the table, not repeated on every line.
@@ -341,4 +386,14 @@ def text_table(data: dict, *, note: str = "") -> str:
     if footnotes:
         out.append("")
         out += [f"[{number}] {text}" for text, number in footnotes.items()]
+    if "resilient" in methods and data.get("resilience"):
+        r = data["resilience"]
+        out.append("")
+        out.append(
+            f"Resilient: alpha {r['alpha']:.0%} of weeks over {r['week_hours']:g} h a present officer; model "
+            f"{'Monte Carlo, ' + str(r['simulations']) + ' runs' if r.get('simulations') else 'binomial'}; absence "
+            f"rates from the 52 weeks before {r['absences']['as_of']} (rec = the site's records, pol = the policy's rates). "
+            "min_fte = weekly workload / week hours; relief_fte = min_fte / (1 - absence rate); "
+            "resil_fte = smallest N with P(overload) <= alpha; p_over_now and uncov_h_yr at today's headcount."
+        )
     return "\n".join(out) + "\n"

@@ -10,12 +10,14 @@ Callers pass a queryset of sites already narrowed by accounts.scope; these funct
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from caseweight import codes
 from caseweight.cases.models import Case
@@ -31,16 +33,26 @@ from caseweight.engine import (
 )
 from caseweight.engine.inputs import factor_mask, security_mask
 from caseweight.engine.policy import SHIPPED_DIR
-from caseweight.organisation.models import Officer, Region, Site
+from caseweight.organisation.models import Absence, Officer, Region, Site
+
+ABSENCE_WINDOW_WEEKS = 52  # the engine's window (caseweight.engine.absence): the 52 weeks before as_of
 
 _LEVEL_INDEX = {level: i for i, level in enumerate(LEVELS)}
 _ROLE_INDEX = {role: i for i, role in enumerate(codes.OFFICER_ROLES)}
 
 
-def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
+def staffing_inputs(
+    *, sites: QuerySet[Site] | None = None, absences: bool = False, as_of: dt.date | None = None
+) -> StaffingInputs:
     """Engine inputs for `sites` (default: every site), counting open cases (closed is null) and
     the officers of those sites. Regions are listed in code order; only those holding one of the
-    sites, except with every site, when every region is (an empty region shows as zeros)."""
+    sites, except with every site, when every region is (an empty region shows as zeros).
+
+    With `absences` (what the resilient method reads; the ratio and time methods do not, so
+    they are left out by default): one more query, of the records of those sites' officers that
+    overlap the window the engine reads (the 52 weeks before `as_of`, default today, plus the
+    current week, which the coverage and history charts may show), passed by site index
+    (officers are grouped, not listed one by one); `as_of` goes to the engine with them."""
     all_sites = sites is None
     sites = (Site.objects.all() if all_sites else sites).order_by("code")
     site_rows = list(sites.values_list("pk", "code", "region__code", "kind", "security_levels"))
@@ -77,6 +89,21 @@ def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
     for row in case_groups:
         if row[3] not in mask_of:
             mask_of[row[3]] = factor_mask(f for f in row[3].split(";") if f)
+    absence_args = {}
+    if absences:
+        as_of = as_of or timezone.localdate()
+        window_start = as_of - dt.timedelta(weeks=ABSENCE_WINDOW_WEEKS + 1)
+        absence_rows = list(
+            Absence.objects.filter(officer__site__in=site_ids, end__gte=window_start, start__lte=as_of + dt.timedelta(6))
+            .order_by()
+            .values_list("officer__site_id", "kind", "start", "end")
+        )
+        absence_args = {
+            "absence_site": np.array([index[row[0]] for row in absence_rows], dtype=np.int32),
+            "absence_kind": [row[1] for row in absence_rows],
+            "absence_start": np.array([row[2] for row in absence_rows], dtype="datetime64[D]"),
+            "absence_end": np.array([row[3] for row in absence_rows], dtype="datetime64[D]"),
+        }
     return inputs_from_arrays(
         site_codes=[row[1] for row in site_rows],
         site_regions=[row[2] for row in site_rows],
@@ -92,6 +119,8 @@ def staffing_inputs(*, sites: QuerySet[Site] | None = None) -> StaffingInputs:
         ),
         case_factors=np.repeat(np.array([mask_of[row[3]] for row in case_groups], dtype=np.uint16), case_counts),
         regions=regions,
+        as_of=as_of,
+        **absence_args,
     )
 
 
