@@ -16,6 +16,10 @@ ENTITY_OF_MODEL = {
     "organisation.officer": "officer",
     "organisation.absence": "absence",
     "cases.case": "case",
+    "distribution.reduction": "reduction",
+    "distribution.assignment": "assignment",
+    "distribution.caseflag": "case_flag",
+    "distribution.complexityassessment": "assessment",
 }
 
 
@@ -61,8 +65,10 @@ def site_code_of(instance: models.Model) -> str:
         return instance.code
     if entity in ("officer", "case"):
         return instance.site.code
-    if entity == "absence":
+    if entity in ("absence", "reduction"):
         return instance.officer.site.code
+    if entity in ("assignment", "case_flag", "assessment"):
+        return instance.case.site.code
     return ""
 
 

@@ -1,3 +1,5 @@
 from django.urls import path
 
-urlpatterns: list = []
+from caseweight.distribution import views
+
+urlpatterns = []

@@ -1,0 +1,127 @@
+"""Reads for distribution: the engine's SiteWorkload for a site from the database, policies, flags.
+
+Callers pass objects already checked against accounts.scope; these functions only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from caseweight.cases.models import Case
+from caseweight.cases.selectors import case_open_filter
+from caseweight.distribution.models import (
+    COUNTED_FLAG_STATES,
+    ENGINE_REDUCTION_REASON,
+    Assignment,
+    CaseFlag,
+    ComplexityAssessment,
+    Reduction,
+)
+from caseweight.engine import COUNTED_ROLES, Policy, load_policy
+from caseweight.engine import workload as wl
+from caseweight.organisation.models import Absence, Officer, Site
+from caseweight.staffing.selectors import policy_search_dirs
+
+
+def distribution_policy(name: str | None = None) -> Policy:
+    return load_policy(name or settings.DEFAULT_POLICY, search_dirs=policy_search_dirs())
+
+
+def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int]) -> dict[int, float]:
+    """Approved (or changed) flag hours a month by case id."""
+    rows = (
+        CaseFlag.objects.filter(case__in=cases, state__in=COUNTED_FLAG_STATES)
+        .values("case_id")
+        .annotate(hours=Sum("approved_hours"))
+    )
+    return {row["case_id"]: float(row["hours"] or 0) for row in rows}
+
+
+def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
+    """Officer codes who held each case before its current officer, most recent first."""
+    out: dict[int, list[str]] = defaultdict(list)
+    rows = Assignment.objects.filter(case__in=cases).order_by("-at", "-pk").values_list(
+        "case_id", "officer__code", "case__officer__code"
+    )
+    for case_id, code, current in rows:
+        if code != current and code not in out[case_id]:
+            out[case_id].append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkload:
+    """The engine's view of one site for the week holding `as_of` (default today): its case-carrying
+    officers with languages, specialisations, absences overlapping the week and reductions in force;
+    its open cases with level, factors, approved flag hours and former officers."""
+    as_of = as_of or timezone.localdate()
+    start, end = wl.week_of(as_of)
+    officers = list(Officer.objects.filter(site=site, role__in=COUNTED_ROLES).order_by("code"))
+    absences: dict[int, list[wl.Absence]] = defaultdict(list)
+    for a in Absence.objects.filter(officer__in=officers, start__lte=end, end__gte=start):
+        absences[a.officer_id].append(wl.Absence(a.start, a.end, a.kind))
+    reductions: dict[int, list[wl.Reduction]] = defaultdict(list)
+    for r in Reduction.objects.filter(officer__in=officers, start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=start)):
+        reductions[r.officer_id].append(
+            wl.Reduction(float(r.hours_per_week), ENGINE_REDUCTION_REASON.get(r.reason, r.reason), r.start, r.end)
+        )
+    cases = Case.objects.filter(case_open_filter(on=as_of), site=site, opened__lte=as_of).select_related("officer")
+    extra = approved_flag_hours(cases=cases)
+    former = former_officers(cases=cases)
+    by_code = {o.pk: o.code for o in officers}
+    # An absent officer's cases stay theirs; coverage is recorded by redistribution as a new officer.
+    return wl.SiteWorkload(
+        site=site.code,
+        kind=site.kind,
+        officers=tuple(
+            wl.Officer(
+                code=o.code,
+                fte=float(o.fte),
+                languages=frozenset(o.language_list),
+                specialisations=frozenset(o.specialisation_list),
+                absences=tuple(absences[o.pk]),
+                reductions=tuple(reductions[o.pk]),
+            )
+            for o in officers
+        ),
+        cases=tuple(
+            wl.Case(
+                ref=c.ref,
+                level=c.level,
+                factors=frozenset(c.factor_list),
+                language=c.language,
+                extra_hours=extra.get(c.pk, 0.0),
+                former_officers=former.get(c.pk, ()),
+                officer=by_code.get(c.officer_id) if c.officer_id else None,
+            )
+            for c in cases.order_by("ref")
+        ),
+        period=(start, end),
+    )
+
+
+def unassigned_cases(*, site: Site, as_of: dt.date | None = None) -> QuerySet[Case]:
+    as_of = as_of or timezone.localdate()
+    return Case.objects.filter(case_open_filter(on=as_of), site=site, officer__isnull=True).order_by("ref")
+
+
+def flags_for_cases(*, cases: QuerySet[Case]) -> QuerySet[CaseFlag]:
+    return CaseFlag.objects.filter(case__in=cases).select_related("case", "raised_by", "decided_by")
+
+
+def assessments_of(*, case: Case) -> QuerySet[ComplexityAssessment]:
+    return case.assessments.select_related("assessed_by")
+
+
+def assignments_of(*, case: Case) -> QuerySet[Assignment]:
+    return case.assignments.select_related("officer", "from_officer", "assigned_by")
+
+
+def factor_minutes(*, policy: Policy, language: str = "en") -> list[tuple[str, str, float]]:
+    """(code, label, extra minutes a month) of each complexity factor in the policy."""
+    return [(code, f.label(language), float(f.minutes.value)) for code, f in policy.complexity_factors.items()]

@@ -1,0 +1,148 @@
+"""Writes for distribution: assessments, flags, reductions, and assignments (one at a time, or a
+whole engine plan in one transaction). Single saves are audited by the audit app's signals.
+
+Two supervisors assigning the same case at once: `case_assign` locks the case row
+(SELECT ... FOR UPDATE) and checks it is still unassigned; the second one waits for the first to
+commit, then finds an officer there and gets CaseAlreadyAssigned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseweight import codes
+from caseweight.accounts import scope
+from caseweight.cases.models import Case
+from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Reduction
+from caseweight.organisation.models import Officer
+
+DECIDERS = ("supervisor", "regional_manager", "national_analyst")
+
+
+class DistributionError(Exception):
+    """A refused write, with a message fit for the user."""
+
+
+class CaseAlreadyAssigned(DistributionError):
+    pass
+
+
+class PlanOutdated(DistributionError):
+    pass
+
+
+# --- complexity ---------------------------------------------------------------------------------
+
+
+def assessment_record(*, case: Case, factors: Iterable[str], user, note: str = "") -> ComplexityAssessment:
+    """Record an assessment; being the latest, it sets the case's factors."""
+    joined = codes.join_codes([f for f in codes.COMPLEXITY_FACTORS if f in set(factors)])
+    with transaction.atomic():
+        assessment = ComplexityAssessment.objects.create(case=case, factors=joined, assessed_by=user, note=note)
+        if case.factors != joined:
+            case.factors = joined
+            case.save(update_fields=["factors"])
+    return assessment
+
+
+# --- flags ----------------------------------------------------------------------------------------
+
+
+def flag_raise(*, case: Case, user, hours: Decimal, reason: str) -> CaseFlag:
+    """An officer flags one of their own cases for more intensive supervision."""
+    if scope.role_of(user) != "officer" or not user.officer_id or case.officer_id != user.officer_id:
+        raise DistributionError(_("Only the case's officer may flag it."))
+    if hours is None or Decimal(hours) <= 0:
+        raise DistributionError(_("Ask for a positive number of hours a month."))
+    return CaseFlag.objects.create(case=case, raised_by=user, hours_requested=hours, reason=reason)
+
+
+def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = None, note: str = "") -> CaseFlag:
+    """Approve (as asked), change (approve other hours) or decline a flag. Nobody decides their own."""
+    if scope.role_of(user) not in DECIDERS:
+        raise DistributionError(_("Only a supervisor or manager may decide on a flag."))
+    if flag.raised_by_id == user.pk:
+        raise DistributionError(_("You cannot decide on a flag you raised."))
+    if decision == "approved":
+        flag.approved_hours = flag.hours_requested
+    elif decision == "changed":
+        if hours is None or Decimal(hours) <= 0:
+            raise DistributionError(_("Give the approved hours a month."))
+        flag.approved_hours = Decimal(hours)
+    elif decision == "declined":
+        flag.approved_hours = None
+    else:
+        raise DistributionError(_("Unknown decision."))
+    flag.state = decision
+    flag.decided_by = user
+    flag.decided_at = timezone.now()
+    flag.decision_note = note
+    flag.save()
+    return flag
+
+
+# --- reductions ----------------------------------------------------------------------------------
+
+
+def reduction_record(*, officer: Officer, hours_per_week: Decimal, reason: str, start, end=None, user=None) -> Reduction:
+    if end is not None and end < start:
+        raise DistributionError(_("The end is before the start."))
+    return Reduction.objects.create(
+        officer=officer, hours_per_week=hours_per_week, reason=reason, start=start, end=end, recorded_by=user
+    )
+
+
+# --- assignment -----------------------------------------------------------------------------------
+
+
+def case_assign(*, case_id: int, officer: Officer, user=None, method: str = "manual") -> Assignment:
+    """Give an unassigned case to an officer of its site; CaseAlreadyAssigned if someone was quicker."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.officer_id is not None:
+            raise CaseAlreadyAssigned(
+                _("Case %(ref)s was just assigned to %(officer)s by someone else.")
+                % {"ref": case.ref, "officer": Officer.objects.get(pk=case.officer_id).code}
+            )
+        return _move(case=case, officer=officer, user=user, method=method)
+
+
+def _move(*, case: Case, officer: Officer, user, method: str) -> Assignment:
+    if officer.site_id != case.site_id:
+        raise DistributionError(_("This officer works at another site."))
+    previous = case.officer_id
+    case.officer = officer
+    case.save(update_fields=["officer"])
+    return Assignment.objects.create(
+        case=case, officer=officer, from_officer_id=previous, assigned_by=user, method=method
+    )
+
+
+def plan_apply(*, plan: dict, site_id: int, user=None, method: str) -> list[Assignment]:
+    """Write an engine plan's assignments (Plan.to_dict()) in one transaction. Each case must still
+    be where the plan found it (its `from_officer`, or unassigned), else nothing is written."""
+    moves = plan.get("assignments", [])
+    with transaction.atomic():
+        cases = {
+            c.ref: c
+            for c in Case.objects.select_for_update()
+            .filter(site_id=site_id, ref__in=[m["case"] for m in moves])
+            .select_related("officer")
+        }
+        officers = {o.code: o for o in Officer.objects.filter(site_id=site_id)}
+        written = []
+        for move in moves:
+            case = cases.get(move["case"])
+            current = case.officer.code if case and case.officer else None
+            if case is None or current != move.get("from_officer") or move["officer"] not in officers:
+                raise PlanOutdated(
+                    _("Case %(ref)s changed since the plan was made: nothing was written. Make the plan again.")
+                    % {"ref": move["case"]}
+                )
+            written.append(_move(case=case, officer=officers[move["officer"]], user=user, method=method))
+    return written
