@@ -161,3 +161,92 @@ def shipped_policy_names() -> set[str]:
 
 def user_policy_path(name: str) -> Path:
     return Path(settings.POLICIES_DIR) / f"{name}.toml"
+
+
+# --- one site's week: who is away, whose cases need cover ----------------------------------------
+
+WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})")
+
+
+def parse_iso_week(text: str | None, *, today: dt.date | None = None) -> tuple[int, int]:
+    """'2026-W48' (or '2026W48') → (2026, 48); empty → this week. ValueError if not a real ISO week."""
+    if not text:
+        iso = (today or timezone.localdate()).isocalendar()
+        return iso[0], iso[1]
+    match = WEEK_PATTERN.fullmatch(text.strip().upper())
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO week (YYYY-Www, e.g. 2026-W48)")
+    year, week = int(match[1]), int(match[2])
+    try:
+        dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO week: {year} has no week {week}") from None
+    return year, week
+
+
+def site_week_coverage(*, site: Site, iso_year: int, iso_week: int, policy: Policy, share: str = "fte") -> dict:
+    """One site's week (caseweight.engine.coverage.weekly_coverage) from the database, three queries.
+
+    Officers: the site's counted officers (parole officers, engine.COUNTED_ROLES), with their
+    names. Cases: the site's open cases (closed is null: today's caseload, as the staffing methods
+    count it), each with its hours a month under `policy` (the time standard's activities for its
+    level at this kind of site + its complexity factors' extra minutes, engine.time_standard),
+    which the engine turns into hours a week (× 12 / 52) carrying the policy's share of other
+    related duties (÷ (1 − share)), as the time-standard and resilient methods count workload.
+    Absences: the records of those officers that overlap the week. Cases held by nobody (or by an
+    officer who is not counted) are reported apart, as `unassigned_cases` and `unassigned_hours`.
+    """
+    from caseweight.engine import COUNTED_ROLES, weekly_coverage
+    from caseweight.engine.coverage import week_days
+    from caseweight.engine.time_standard import case_hours_table, factor_hours_table
+
+    kind = codes.SITE_KINDS.index(site.kind)
+    by_level = case_hours_table(policy)[kind]
+    by_factors = factor_hours_table(policy)
+    officers = list(
+        Officer.objects.filter(site=site, role__in=COUNTED_ROLES).order_by("code").values_list("pk", "code", "name", "fte")
+    )
+    cases_of: dict[int, list[dict]] = {pk: [] for pk, *_rest in officers}
+    unassigned: list[dict] = []
+    mask_of: dict[str, int] = {}
+    for ref, officer_id, security, supervision, factors in (
+        Case.objects.filter(site=site, closed__isnull=True)
+        .order_by("ref")
+        .values_list("ref", "officer_id", "security_level", "supervision_level", "factors")
+    ):
+        if factors not in mask_of:
+            mask_of[factors] = factor_mask(f for f in factors.split(";") if f)
+        level = security or supervision
+        hours = float(by_level[_LEVEL_INDEX[level]]) + float(by_factors[mask_of[factors]])
+        (cases_of[officer_id] if officer_id in cases_of else unassigned).append({"ref": ref, "hours": hours})
+    days = week_days(iso_year, iso_week)
+    absences = list(
+        Absence.objects.filter(officer__site=site, officer__role__in=COUNTED_ROLES, start__lte=days[-1], end__gte=days[0])
+        .order_by("officer__code", "start")
+        .values("officer__code", "kind", "start", "end")
+    )
+    share_of_duties = policy.other_duties_share.value
+    result = weekly_coverage(
+        officers=[{"code": code, "fte": float(fte), "cases": cases_of[pk]} for pk, code, _name, fte in officers],
+        absences=[{"officer": a["officer__code"], "kind": a["kind"], "start": a["start"], "end": a["end"]} for a in absences],
+        iso_year=iso_year,
+        iso_week=iso_week,
+        share=share,
+        week_hours=policy.week_hours.value,
+        other_duties_share=share_of_duties,
+    )
+    names = {code: name for _pk, code, name, _fte in officers}
+    for row in result["officers"]:
+        row["name"] = names[row["code"]]
+    for row in result["absent_cases"]:
+        row["name"] = names[row["officer"]]
+    result.update(
+        {
+            "site": site.code,
+            "week": f"{iso_year}-W{iso_week:02d}",
+            "policy": policy.name,
+            "unassigned_cases": len(unassigned),
+            "unassigned_hours": sum(c["hours"] for c in unassigned) * 12 / 52 / (1 - share_of_duties),
+        }
+    )
+    return result
