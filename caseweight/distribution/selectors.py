@@ -125,3 +125,42 @@ def assignments_of(*, case: Case) -> QuerySet[Assignment]:
 def factor_minutes(*, policy: Policy, language: str = "en") -> list[tuple[str, str, float]]:
     """(code, label, extra minutes a month) of each complexity factor in the policy."""
     return [(code, f.label(language), float(f.minutes.value)) for code, f in policy.complexity_factors.items()]
+
+
+def site_loads(*, site: Site, policy: Policy, as_of: dt.date | None = None) -> tuple[wl.SiteWorkload, list[dict]]:
+    """Each officer's load this week, plus whether they were red for SUSTAINED_WEEKS weeks in a
+    row up to this one (each past week with that week's absences, reductions and open cases, and
+    today's assignments: the assignment history is not replayed)."""
+    from caseweight.engine.load import SUSTAINED_WEEKS, officer_loads, red_weeks_in_a_row
+
+    as_of = as_of or timezone.localdate()
+    workload = site_workload(site=site, as_of=as_of)
+    history: dict[str, list] = defaultdict(list)
+    for back in range(SUSTAINED_WEEKS - 1, 0, -1):
+        past = site_workload(site=site, as_of=as_of - dt.timedelta(weeks=back))
+        for load in officer_loads(past, policy):
+            history[load.officer].append(load.utilisation)
+    rows = []
+    for load in officer_loads(workload, policy):
+        weeks = [*history[load.officer], load.utilisation]
+        rows.append({
+            "load": load,
+            "utilisation_pct": None if load.utilisation is None else load.utilisation * 100,
+            "status": load.status,
+            "sustained": red_weeks_in_a_row(weeks) >= SUSTAINED_WEEKS,
+        })  # fmt: skip
+    return workload, rows
+
+
+def status_counts(*, sites: QuerySet[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
+    """Per region id: officers amber, red and in sustained overload, over `sites`."""
+    counts: dict[int, dict] = defaultdict(lambda: {"officers": 0, "amber": 0, "red": 0, "sustained": 0})
+    for site in sites.select_related("region"):
+        _workload, rows = site_loads(site=site, policy=policy, as_of=as_of)
+        entry = counts[site.region_id]
+        for row in rows:
+            entry["officers"] += 1
+            if row["status"] in ("amber", "red"):
+                entry[row["status"]] += 1
+            entry["sustained"] += row["sustained"]
+    return counts

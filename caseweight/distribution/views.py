@@ -1,1 +1,357 @@
-"""Distribution pages."""
+"""Distribution pages: workload by site and officer, recommendation for a new case, batch
+assignment, absence redistribution, rebalance, flags, complexity assessments, reductions.
+
+Thin views: scope (accounts.scope) → selectors (database → SiteWorkload) → engine → template;
+writes through services. Access as elsewhere (accounts.access): signed out → sign-in page;
+outside one's scope or role → 403; unknown → 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from caseweight.accounts import scope
+from caseweight.accounts.access import get_in_scope, require
+from caseweight.distribution import selectors, services
+from caseweight.distribution.forms import ComplexityForm, DecisionForm, FlagForm, ReductionForm
+from caseweight.distribution.models import CaseFlag, Reduction
+from caseweight.engine.assignment import assign_cases, rebalance, recommend_officers, redistribute_absence
+from caseweight.engine.load import CaseHours
+from caseweight.organisation.models import Absence, Officer
+
+MANAGERS = services.DECIDERS
+CHART_MAX = 1.5  # the bar chart's scale runs to 150% utilisation
+
+
+def _language() -> str:
+    return "fr" if (get_language() or "en").startswith("fr") else "en"
+
+
+def _is_manager(user) -> bool:
+    return scope.role_of(user) in MANAGERS
+
+
+def _managed_site(request, code):
+    require(_is_manager(request.user))
+    return get_in_scope(scope.sites_for(request.user), code=code)
+
+
+def _pct(value) -> float | None:
+    return None if value is None else value * 100
+
+
+def _bars(rows: list[dict]) -> dict:
+    """Geometry of the utilisation chart (inline SVG): one bar per officer."""
+    width, label, row_h = 640, 150, 22
+    plot = width - label - 60
+    bars = []
+    for i, row in enumerate(rows):
+        value = row["utilisation"] or 0.0
+        bars.append({
+            **row,
+            "y": 6 + i * row_h,
+            "text_y": 6 + i * row_h + 12,
+            "width": round(min(value, CHART_MAX) / CHART_MAX * plot, 1),
+            "value_x": label + round(min(value, CHART_MAX) / CHART_MAX * plot, 1) + 4,
+        })  # fmt: skip
+    marks = [
+        {"x": label + round(level / CHART_MAX * plot, 1), "label": f"{int(level * 100)}%"} for level in (1.0, 1.1)
+    ]
+    return {"bars": bars, "width": width, "label": label, "height": 6 + len(rows) * row_h + 18, "marks": marks,
+            "axis_y": 6 + len(rows) * row_h + 14}  # fmt: skip
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    """Per region: officers amber (≥100%), red (≥110%) and in sustained overload."""
+    policy = selectors.distribution_policy()
+    sites = scope.sites_for(request.user)
+    counts = selectors.status_counts(sites=sites, policy=policy)
+    regions = [
+        {"region": region, "sites": [s for s in sites if s.region_id == region.pk], **counts[region.pk]}
+        for region in scope.regions_for(request.user)
+        if region.pk in counts
+    ]
+    return render(request, "distribution/overview.html", {
+        "regions": regions, "can_manage": _is_manager(request.user), "language": _language(),
+    })  # fmt: skip
+
+
+# --- site and officer loads -----------------------------------------------------------------------
+
+
+@login_required
+def site_workload(request, code):
+    site = get_in_scope(scope.sites_for(request.user), code=code)
+    if scope.role_of(request.user) == "officer":
+        return redirect("distribution_officer", code=request.user.officer.code)
+    policy = selectors.distribution_policy()
+    workload, loads = selectors.site_loads(site=site, policy=policy)
+    names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
+    rows = [
+        {
+            "code": row["load"].officer, "name": names.get(row["load"].officer, ""), "load": row["load"],
+            "utilisation": row["load"].utilisation, "pct": row["utilisation_pct"], "status": row["status"],
+            "sustained": row["sustained"], "present": row["load"].present,
+            "cases": len(row["load"].cases), "covering": len(row["load"].covering),
+        }
+        for row in loads
+    ]  # fmt: skip
+    site_absences = (
+        Absence.objects.filter(officer__site=site, end__gte=timezone.localdate()).select_related("officer").order_by("start")
+        if _is_manager(request.user) else []
+    )  # fmt: skip
+    return render(request, "distribution/site.html", {
+        "site": site, "rows": rows, "chart": _bars(rows), "policy": policy, "period": workload.period,
+        "unassigned": selectors.unassigned_cases(site=site).count() if scope.can_see_case_rows(request.user) else None,
+        "can_manage": _is_manager(request.user), "absences": site_absences,
+        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in ("amber", "red")},
+        "sustained": sum(1 for r in rows if r["sustained"]),
+    })  # fmt: skip
+
+
+@login_required
+def officer_load(request, code):
+    officer = get_in_scope(scope.officers_for(request.user), code=code)
+    policy = selectors.distribution_policy()
+    workload = selectors.site_workload(site=officer.site)
+    from caseweight.engine.load import officer_loads
+
+    load = next((entry for entry in officer_loads(workload, policy) if entry.officer == officer.code), None)
+    see_cases = scope.can_see_case_rows(request.user)
+    hours = CaseHours(policy, workload.kind)
+    by_ref = {c.ref: c for c in workload.cases}
+    case_rows = []
+    if load is not None and see_cases:
+        for entry in load.cases:
+            case = by_ref[entry.ref]
+            case_rows.append({"ref": entry.ref, "hours": entry.hours, "level": case.level, "factors": sorted(case.factors),
+                              "extra": case.extra_hours, "breakdown": hours.breakdown(case)})  # fmt: skip
+    return render(request, "distribution/officer.html", {
+        "officer": officer, "site": officer.site, "load": load, "case_rows": case_rows, "see_cases": see_cases,
+        "pct": _pct(load.utilisation) if load else None, "policy": policy,
+        "reductions": Reduction.objects.filter(officer=officer).order_by("-start") if _is_manager(request.user) or
+        (request.user.officer_id == officer.pk) else [],
+        "flags": selectors.flags_for_cases(cases=scope.cases_for(request.user).filter(officer=officer)) if see_cases else [],
+    })  # fmt: skip
+
+
+# --- recommendation for one new case -------------------------------------------------------------
+
+
+@login_required
+def recommend_list(request, code):
+    site = _managed_site(request, code)
+    return render(request, "distribution/recommend_list.html", {
+        "site": site, "cases": selectors.unassigned_cases(site=site),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommend(request, code, ref):
+    site = _managed_site(request, code)
+    case = get_in_scope(scope.cases_for(request.user).filter(site=site), ref=ref)
+    if request.method == "POST":
+        officer = Officer.objects.filter(site=site, code=request.POST.get("officer", "")).first()
+        if officer is None:
+            messages.error(request, _("Pick one of the officers listed."))
+            return redirect("distribution_recommend", code=site.code, ref=case.ref)
+        method = "recommendation" if request.POST.get("rank") == "1" else "manual"
+        try:
+            services.case_assign(case_id=case.pk, officer=officer, user=request.user, method=method)
+        except services.DistributionError as error:
+            messages.error(request, str(error))
+            return redirect("distribution_recommend_list", code=site.code)
+        messages.success(request, _("Case %(ref)s assigned to %(name)s.") % {"ref": case.ref, "name": officer.name})
+        return redirect("distribution_recommend_list", code=site.code)
+    if case.officer_id is not None:
+        messages.info(request, _("Case %(ref)s is already assigned to %(officer)s.") % {
+            "ref": case.ref, "officer": case.officer.name})  # fmt: skip
+    policy = selectors.distribution_policy()
+    workload = selectors.site_workload(site=site)
+    names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
+    result = recommend_officers(workload, policy, case.ref).to_dict()
+    for c in result["candidates"]:
+        c["name"] = names.get(c["officer"], c["officer"])
+        c["before_pct"] = _pct(c.get("utilisation_before"))
+        c["after_pct"] = _pct(c.get("utilisation_after"))
+    for e in result["excluded"]:
+        e["name"] = names.get(e["officer"], e["officer"])
+    return render(request, "distribution/recommend.html", {
+        "site": site, "case": case, "result": result, "history": selectors.assignments_of(case=case)[:10],
+    })  # fmt: skip
+
+
+# --- plans: batch assignment, rebalance, redistribution -----------------------------------------
+
+
+def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
+    if request.method == "POST":
+        try:
+            plan = json.loads(request.POST.get("plan", ""))
+            written = services.plan_apply(plan=plan, site_id=site.pk, user=request.user, method=method)
+        except (ValueError, KeyError, TypeError):
+            messages.error(request, _("The plan could not be read. Make it again."))
+            return redirect(request.path)
+        except services.DistributionError as error:
+            messages.error(request, str(error))
+            return redirect(request.path)
+        messages.success(request, _("%(count)s assignments written.") % {"count": len(written)})
+        return redirect(back)
+    plan = make_plan(selectors.site_workload(site=site, as_of=absence.start if absence else None),
+                     selectors.distribution_policy()).to_dict()
+    names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
+    for o in plan["officers"]:
+        o["name"] = names.get(o["officer"], o["officer"])
+        o["before_pct"], o["after_pct"] = _pct(o.get("utilisation_before")), _pct(o.get("utilisation_after"))
+    for a in plan["assignments"]:
+        a["name"] = names.get(a["officer"], a["officer"])
+    return render(request, "distribution/plan.html", {
+        "site": site, "title": title, "plan": plan, "plan_json": json.dumps(plan, default=str), "absence": absence,
+        "max_before": _pct(plan.get("max_utilisation_before")), "max_after": _pct(plan.get("max_utilisation")),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_assign(request, code):
+    site = _managed_site(request, code)
+    return _plan_page(request, site=site, title=_("Assign the new cases"), method="batch",
+                      make_plan=lambda w, p: assign_cases(w, p), back=reverse("distribution_site", args=[site.code]))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rebalance_site(request, code):
+    site = _managed_site(request, code)
+    return _plan_page(request, site=site, title=_("Rebalance the caseloads"), method="rebalance",
+                      make_plan=lambda w, p: rebalance(w, p, time_limit=2.0), back=reverse("distribution_site", args=[site.code]))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def redistribute(request, pk):
+    absence = get_object_or_404(Absence.objects.select_related("officer__site"), pk=pk)
+    site = _managed_site(request, absence.officer.site.code)
+    officer = absence.officer
+
+    def make(workload, policy):
+        return redistribute_absence(workload, policy, officer.code, absence.start, absence.end)
+
+    if officer.code not in {o.code for o in selectors.site_workload(site=site).officers}:
+        messages.error(request, _("%(name)s carries no caseload: nothing to redistribute.") % {"name": officer.name})
+        return redirect("distribution_site", code=site.code)
+    return _plan_page(request, site=site, title=_("Share out %(name)s's cases while absent") % {"name": officer.name},
+                      method="redistribution", make_plan=make, back=reverse("distribution_site", args=[site.code]),
+                      absence=absence)  # fmt: skip
+
+
+# --- flags -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_flags(request, ref):
+    require(scope.can_see_case_rows(request.user))
+    case = get_in_scope(scope.cases_for(request.user), ref=ref)
+    is_own = scope.role_of(request.user) == "officer" and case.officer_id == request.user.officer_id
+    form = FlagForm(request.POST or None) if is_own else None
+    if request.method == "POST":
+        if not is_own:
+            raise PermissionDenied
+        if form.is_valid():
+            services.flag_raise(case=case, user=request.user, hours=form.cleaned_data["hours"],
+                                reason=form.cleaned_data["reason"])  # fmt: skip
+            messages.success(request, _("Flag sent to your supervisor."))
+            return redirect("distribution_flags", ref=case.ref)
+    flags = selectors.flags_for_cases(cases=type(case).objects.filter(pk=case.pk))
+    return render(request, "distribution/flags.html", {
+        "case": case, "form": form, "flags": flags, "can_decide": _is_manager(request.user),
+        "decision_form": DecisionForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["POST"])
+def flag_decide(request, pk):
+    require(_is_manager(request.user))
+    flag = get_object_or_404(CaseFlag.objects.select_related("case"), pk=pk)
+    get_in_scope(scope.cases_for(request.user), pk=flag.case_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("distribution_flags", ref=flag.case.ref)
+    try:
+        services.flag_decide(flag=flag, user=request.user, decision=form.cleaned_data["decision"],
+                             hours=form.cleaned_data.get("hours"), note=form.cleaned_data.get("note", ""))  # fmt: skip
+    except services.DistributionError as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, _("Decision recorded."))
+    return redirect("distribution_flags", ref=flag.case.ref)
+
+
+@login_required
+def site_flags(request, code):
+    site = _managed_site(request, code)
+    flags = selectors.flags_for_cases(cases=scope.cases_for(request.user).filter(site=site))
+    return render(request, "distribution/site_flags.html", {"site": site, "flags": flags})
+
+
+# --- complexity ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complexity(request, ref):
+    require(_is_manager(request.user))
+    case = get_in_scope(scope.cases_for(request.user), ref=ref)
+    policy = selectors.distribution_policy()
+    factors = selectors.factor_minutes(policy=policy, language=_language())
+    choices = [(code, _("%(label)s (+%(minutes)s min a month)") % {"label": label, "minutes": f"{minutes:g}"})
+               for code, label, minutes in factors]  # fmt: skip
+    form = ComplexityForm(request.POST or None, factor_choices=choices, initial={"factors": case.factor_list})
+    if request.method == "POST" and form.is_valid():
+        services.assessment_record(case=case, factors=form.cleaned_data["factors"], user=request.user,
+                                   note=form.cleaned_data["note"])  # fmt: skip
+        messages.success(request, _("Assessment recorded."))
+        return redirect("distribution_complexity", ref=case.ref)
+    return render(request, "distribution/complexity.html", {
+        "case": case, "form": form, "history": selectors.assessments_of(case=case), "policy": policy,
+    })  # fmt: skip
+
+
+# --- reductions -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reductions(request, code):
+    site = _managed_site(request, code)
+    officers = Officer.objects.filter(site=site).order_by("code")
+    form = ReductionForm(request.POST or None, officer_choices=[(o.code, f"{o.code} — {o.name}") for o in officers])
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.reduction_record(officer=officers.get(code=data["officer"]), hours_per_week=data["hours_per_week"],
+                                  reason=data["reason"], start=data["start"], end=data["end"], user=request.user)  # fmt: skip
+        messages.success(request, _("Reduction recorded."))
+        return redirect("distribution_reductions", code=site.code)
+    return render(request, "distribution/reductions.html", {
+        "site": site, "form": form,
+        "reductions": Reduction.objects.filter(officer__site=site).select_related("officer", "recorded_by"),
+    })  # fmt: skip
