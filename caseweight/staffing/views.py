@@ -2,12 +2,15 @@
 
 Thin views: scope (accounts.scope) → selectors (database → engine inputs) → engine → template.
 Everything here is aggregate: whoever may see a site may see its staffing (scope.sites_for), a
-union analyst everywhere; no page shows a case row or a case reference. Access as in the rest of
+union analyst everywhere; no page shows a case row or a case reference, except the week's cover
+page (coverage), which names officers and case references to the roles that may see case rows
+(scope.can_see_case_rows) and gives the others its counts and hours only. Access as in the rest of
 the app (accounts.access): signed out → sign-in page; outside one's scope → 403; unknown → 404.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from urllib.parse import urlencode
 
@@ -24,13 +27,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from caseweight.accounts import scope
 from caseweight.accounts.access import get_in_scope, require
-from caseweight.engine import InputError, Policy, PolicyError, explain_site, staffing_report
+from caseweight.engine import (
+    ALL_METHODS,
+    InputError,
+    Policy,
+    PolicyError,
+    explain_site,
+    overload_curve,
+    staffing_report,
+    weekly_load_history,
+)
 from caseweight.organisation.models import Region, Site
 from caseweight.staffing import charts, reports, selectors, services
 from caseweight.staffing.forms import PolicyUploadForm
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 METHODS = ("ratio", "time")
+EXPLAIN_METHODS = ("ratio", "time", "resilient")
+EXPOSURE_TOP = 25
+EXPOSURE_SORTS = ("p_overload", "uncovered")
 POLICY_UPLOADERS = ("national_analyst", "union_analyst")
 
 
@@ -274,10 +289,16 @@ def _explanation_rows(lines, policy: Policy) -> list[dict]:
 def explain(request, code):
     site = get_in_scope(scope.sites_for(request.user).select_related("region"), code=code)
     policy, policy_error = _policy_from(request)
-    method = request.GET.get("method") if request.GET.get("method") in METHODS else "ratio"
-    # One site's inputs: an explanation reads that site's own cases only.
-    inputs = selectors.staffing_inputs(sites=Site.objects.filter(pk=site.pk))
-    explanation = explain_site(inputs, policy, site.code, method=method, language=_language())
+    method = request.GET.get("method") if request.GET.get("method") in EXPLAIN_METHODS else "ratio"
+    # One site's inputs: an explanation reads that site's own cases only (and its absences, for
+    # the resilient method).
+    inputs = selectors.staffing_inputs(sites=Site.objects.filter(pk=site.pk), absences=method == "resilient")
+    options = {}
+    alpha, alpha_error = None, None
+    if method == "resilient":
+        alpha, alpha_error = _alpha_from(request, policy)
+        options["alpha"] = alpha
+    explanation = explain_site(inputs, policy, site.code, method=method, language=_language(), **options)
     keep = {"policy": policy.name}
     context = {
         **_policy_context(policy),
@@ -288,10 +309,221 @@ def explain(request, code):
         "hidden": [("method", method)],
         "explanation": explanation,
         "rows": _explanation_rows(explanation.lines, policy),
-        "method_links": {m: "?" + urlencode({**keep, "method": m}) for m in METHODS},
+        "method_links": {m: "?" + urlencode({**keep, "method": m}) for m in EXPLAIN_METHODS},
         "keep_query": urlencode(keep),
+        "alpha": alpha,
+        "alpha_error": alpha_error,
     }
     return render(request, "staffing/explain.html", context)
+
+
+# --- resilient staffing: absences, the exposed sites, a week's cover ---------------------------------
+
+
+def _alpha_from(request, policy: Policy) -> tuple[float, str | None]:
+    """?alpha= (a share of weeks, 0 < alpha < 1; "5%" style accepted as 5), else the policy's."""
+    default = float(policy.alpha.value)
+    text = (request.GET.get("alpha") or "").strip().rstrip("%")
+    if not text:
+        return default, None
+    try:
+        alpha = float(text)
+    except ValueError:
+        alpha = -1.0
+    if 1 <= alpha < 100:
+        alpha /= 100  # given as a percentage
+    if not 0 < alpha < 1:
+        return default, _("Alpha must be a share of weeks between 0 and 1 (for example 0.05): using the policy's %(alpha)s.") % {
+            "alpha": f"{default:g}"
+        }
+    return alpha, None
+
+
+ALPHA_CHOICES = (0.01, 0.02, 0.05, 0.10, 0.20)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+@login_required
+@require_GET
+@_shows_data_errors
+def resilience(request, code):
+    """One site: P(overload) against N, the load per officer at work over the past year, the three
+    FTE figures (minimum, relief factor, resilient) side by side, and what staffing to the
+    minimum costs. Aggregate: no officer or case is named."""
+    site = get_in_scope(scope.sites_for(request.user).select_related("region"), code=code)
+    policy, policy_error = _policy_from(request)
+    alpha, alpha_error = _alpha_from(request, policy)
+    inputs = selectors.staffing_inputs(sites=Site.objects.filter(pk=site.pk), absences=True)
+    data = staffing_report(inputs, policy, methods=ALL_METHODS, alpha=alpha).to_dict()
+    row = data["sites"][0]
+    figures = row["resilient"]
+    curve = overload_curve(inputs, policy, site.code, alpha=alpha)
+    history = weekly_load_history(inputs, policy, site.code)
+    week_hours = history["week_hours"]
+    required = curve["required_fte"]
+    officers_now = curve["officers_now"]
+    overload_svg = charts.overload_chart(
+        curve["points"], alpha=alpha, officers_now=officers_now, required=None if required is None else int(required),
+        chart_id="overload-curve",
+        title=_("Chance that a week overloads the officers at work, against the number of officers, %(site)s") % {"site": site.code},
+        description=_("One point per number of full-time officers: the share of weeks in which the weekly workload per "
+                      "officer at work exceeds %(hours)s hours. The dashed line is alpha; today's staff and the resilient "
+                      "number are marked. The table below gives the same figures.") % {"hours": f"{week_hours:g}"},
+        labels={
+            "now": _("today: %(n)s officers") % {"n": officers_now},
+            "required": _("resilient: %(n)s officers") % {"n": "—" if required is None else int(required)},
+            "alpha": _("alpha %(alpha)s") % {"alpha": _percent(alpha)},
+            "x_axis": _("full-time officers (N)"),
+            "y_axis": _("P(overload)"),
+            "point": _("%(officers)s officers: overload in %(p)s of weeks"),
+        },
+    )  # fmt: skip
+    history_svg = charts.load_history_chart(
+        history["weeks"], week_hours=week_hours, chart_id="load-history",
+        title=_("Weekly workload per officer at work over the past year, %(site)s") % {"site": site.code},
+        description=_("One bar per week from the absence records: today's weekly workload divided by the FTE at work "
+                      "that week; bars above the %(hours)s-hour line are hours nobody is paid for. The table below "
+                      "gives the same figures.") % {"hours": f"{week_hours:g}"},
+        labels={
+            "x_axis": _("ISO week"),
+            "y_axis": _("hours per FTE at work"),
+            "week_line": _("%(hours)s h paid week") % {"hours": f"{week_hours:g}"},
+            "bar": _("%(week)s: %(hours)s h per FTE at work, %(away)s FTE away"),
+            "nobody": _("%(week)s: nobody at work"),
+        },
+    )  # fmt: skip
+    keep = {"policy": policy.name}
+    weeks_over = sum(1 for w in history["weeks"] if (w["hours_over_per_fte_at_work"] or 0) > 1e-9)
+    context = {
+        **_policy_context(policy),
+        "policy_error": policy_error,
+        "site": site,
+        "region": site.region,
+        "row": row,
+        "figures": figures,
+        "reason": row.get("resilient_reason"),
+        "resilience": data["resilience"],
+        "alpha": alpha,
+        "alpha_error": alpha_error,
+        "alpha_choices": [(a, _percent(a)) for a in sorted({*ALPHA_CHOICES, alpha})],
+        "hidden": [],
+        "curve": curve,
+        "history": history,
+        "weeks_over": weeks_over,
+        "overload_chart": overload_svg,
+        "history_chart": history_svg,
+        "keep_query": urlencode(keep),
+        "explain_query": urlencode({**keep, "method": "resilient", "alpha": alpha}),
+        "coverage_query": urlencode(keep),
+    }
+    return render(request, "staffing/resilience.html", context)
+
+
+@login_required
+@require_GET
+@_shows_data_errors
+def exposure(request):
+    """The sites most exposed to absences (top 25): by P(overload) at today's staff or by the
+    uncovered hours a year, in the user's scope, optionally one region. Aggregate."""
+    user = request.user
+    policy, policy_error = _policy_from(request)
+    alpha, alpha_error = _alpha_from(request, policy)
+    sort = request.GET.get("sort") if request.GET.get("sort") in EXPOSURE_SORTS else "p_overload"
+    regions = list(scope.regions_for(user).order_by("code"))
+    region_code = request.GET.get("region") or ""
+    sites = scope.sites_for(user)
+    if region_code:
+        if region_code not in {r.code for r in regions}:
+            raise Http404
+        sites = sites.filter(region__code=region_code)
+    data = staffing_report(selectors.staffing_inputs(sites=sites, absences=True), policy,
+                           methods=("resilient",), alpha=alpha).to_dict()  # fmt: skip
+    names = dict(sites.values_list("code", "name"))
+    rows = []
+    for row in data["sites"]:
+        figures = row.get("resilient")
+        if not figures:
+            continue
+        rows.append({"site": row["site"], "name": names.get(row["site"], row["site"]), "region": row["region"],
+                     "kind": row["kind"], "cases": row["cases"], **figures})  # fmt: skip
+
+    def key(row):
+        primary = row["p_overload_now"] if sort == "p_overload" else row["uncovered_hours_year_now"]
+        secondary = row["uncovered_hours_year_now"] if sort == "p_overload" else row["p_overload_now"]
+        return (-(primary or 0.0), -(secondary or 0.0), row["site"])
+
+    rows.sort(key=key)
+    keep = {"policy": policy.name, "alpha": alpha, "region": region_code}
+    language = _language()
+    context = {
+        **_policy_context(policy),
+        "policy_error": policy_error,
+        "alpha": alpha,
+        "alpha_error": alpha_error,
+        "alpha_choices": [(a, _percent(a)) for a in sorted({*ALPHA_CHOICES, alpha})],
+        "rows": rows[:EXPOSURE_TOP],
+        "total_sites": len(rows),
+        "top": EXPOSURE_TOP,
+        "sort": sort,
+        "sort_links": {s: "?" + urlencode({**keep, "sort": s}) for s in EXPOSURE_SORTS},
+        "regions": [(r.code, r.display_name(language)) for r in regions],
+        "region_code": region_code,
+        "hidden": [("sort", sort), ("region", region_code), ("alpha", alpha)],
+        "keep_query": urlencode({"policy": policy.name}),
+        "national": data["national"].get("resilient"),
+        "resilience": data["resilience"],
+    }
+    return render(request, "staffing/exposure.html", context)
+
+
+@login_required
+@require_GET
+@_shows_data_errors
+def coverage(request, code):
+    """One site's week (?week=2026-W48, default this week): who is at work and away, the cases of
+    the officers away, the load per officer at work. Officer names and case references only for the
+    roles that may see case rows; the others (union analysts) get the counts and hours."""
+    user = request.user
+    site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
+    policy, policy_error = _policy_from(request)
+    week_error = None
+    try:
+        iso_year, iso_week = selectors.parse_iso_week(request.GET.get("week"))
+    except ValueError:
+        week_error = _("%(week)s is not an ISO week (for example 2026-W48): showing this week.") % {"week": request.GET.get("week")}
+        iso_year, iso_week = selectors.parse_iso_week(None)
+    share = "even" if request.GET.get("share") == "even" else "fte"
+    result = selectors.site_week_coverage(site=site, iso_year=iso_year, iso_week=iso_week, policy=policy, share=share)
+    result["absent_case_count"] = len(result["absent_cases"])
+    result["case_count"] = sum(row["cases"] for row in result["officers"])
+    show_rows = scope.can_see_case_rows(user)
+    if not show_rows:
+        # Aggregates only: nothing that names an officer or a case leaves the view.
+        result = {k: v for k, v in result.items() if k not in ("officers", "absent_cases")}
+    week = f"{iso_year}-W{iso_week:02d}"
+    monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
+    previous = (monday - dt.timedelta(7)).isocalendar()
+    following = (monday + dt.timedelta(7)).isocalendar()
+    keep = {"policy": policy.name}
+    context = {
+        **_policy_context(policy),
+        "policy_error": policy_error,
+        "week_error": week_error,
+        "site": site,
+        "region": site.region,
+        "coverage": result,
+        "show_rows": show_rows,
+        "week": week,
+        "share": share,
+        "hidden": [("week", week), ("share", share)],
+        "previous_query": urlencode({**keep, "week": f"{previous[0]}-W{previous[1]:02d}", "share": share}),
+        "next_query": urlencode({**keep, "week": f"{following[0]}-W{following[1]:02d}", "share": share}),
+        "keep_query": urlencode(keep),
+    }
+    return render(request, "staffing/coverage.html", context)
 
 
 # --- two policies side by side ------------------------------------------------------------------------

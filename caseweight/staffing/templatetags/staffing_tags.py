@@ -22,7 +22,14 @@ KIND_LABELS = {
     "parole_office": _("parole office"),
     "ccc": _("CCC"),
 }
-UNIT_LABELS = {"FTE": _("FTE"), "hours/month": _("h a month")}
+UNIT_LABELS = {
+    "FTE": _("FTE"),
+    "hours/month": _("h a month"),
+    "hours/week": _("h a week"),
+    "hours/year": _("h a year"),
+    "share": _("share"),
+    "$/year": _("$ a year"),
+}
 # The names of the numbers an explanation line carries (engine.explain).
 NUMBER_LABELS = {
     "cases": _("cases"),
@@ -112,3 +119,20 @@ def number_label(name: str) -> str:
 def full(value) -> str:
     """A float in full, for data attributes that tests and scripts read (never localised)."""
     return "" if value is None else repr(float(value))
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """A share as a percentage, localised: 0.0538 → 5.4% (5,4 % in French is left to the locale's
+    decimal separator; the sign stays)."""
+    if value is None or value == "":
+        return NONE
+    return f"{floatformat(float(value) * 100, int(digits))}%"
+
+
+@register.filter
+def money(value) -> str:
+    """Dollars a year, whole, with thousands separators: $12,345."""
+    if value is None or value == "":
+        return NONE
+    return f"${number_format(round(float(value)), 0, force_grouping=True)}"
