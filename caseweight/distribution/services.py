@@ -130,7 +130,7 @@ def plan_apply(*, plan: dict, site_id: int, user=None, method: str) -> list[Assi
     with transaction.atomic():
         cases = {
             c.ref: c
-            for c in Case.objects.select_for_update()
+            for c in Case.objects.select_for_update(of=("self",))
             .filter(site_id=site_id, ref__in=[m["case"] for m in moves])
             .select_related("officer")
         }

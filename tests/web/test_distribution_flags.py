@@ -1,0 +1,82 @@
+"""Intensive-supervision flags: an officer asks, a supervisor decides; only approved hours count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from caseweight.distribution import selectors, services
+from caseweight.distribution.models import CaseFlag
+from caseweight.engine.load import officer_loads
+
+
+def _hours(site, ref: str) -> float:
+    policy = selectors.distribution_policy()
+    workload = selectors.site_workload(site=site)
+    for load in officer_loads(workload, policy):
+        for case in load.cases:
+            if case.ref == ref:
+                return case.hours
+    raise AssertionError(ref)
+
+
+def test_the_workload_changes_only_when_a_flag_is_approved(client_as, org, users):
+    ott = org["sites"]["OTT"]
+    base = _hours(ott, "C-OTT-1")
+    client = client_as("officer")
+    response = client.post("/distribution/cases/C-OTT-1/flags/", {"hours": "3", "reason": "Weekly contacts needed"})
+    assert response.status_code == 302
+    flag = CaseFlag.objects.get(case__ref="C-OTT-1")
+    assert flag.state == "requested" and flag.raised_by == users["officer"]
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base)  # asked, not yet approved
+
+    client.force_login(users["supervisor"])
+    response = client.post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "changed", "hours": "2.5", "note": "2.5 is enough"})
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert (flag.state, flag.approved_hours, flag.decided_by) == ("changed", Decimal("2.50"), users["supervisor"])
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base + 2.5)  # 2.5 approved hours a month, by hand
+
+    services.flag_decide(flag=flag, user=users["supervisor"], decision="declined", note="reviewed")
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base)
+
+
+def test_an_approved_flag_counts_the_hours_asked(org, users):
+    ott = org["sites"]["OTT"]
+    base = _hours(ott, "C-OTT-2")
+    flag = services.flag_raise(case=org["cases"]["C-OTT-2"], user=users["officer"], hours=Decimal("4"), reason="trauma")
+    services.flag_decide(flag=flag, user=users["supervisor"], decision="approved")
+    assert _hours(ott, "C-OTT-2") == pytest.approx(base + 4)
+
+
+def test_an_officer_cannot_decide_on_their_own_flag(client_as, org, users):
+    flag = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="x")
+    response = client_as("officer").post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "approved"})
+    assert response.status_code == 403
+    flag.refresh_from_db()
+    assert flag.state == "requested"
+
+
+def test_nobody_decides_on_a_flag_they_raised(org, users):
+    flag = CaseFlag.objects.create(case=org["cases"]["C-OTT-1"], raised_by=users["supervisor"], hours_requested=2, reason="x")
+    with pytest.raises(services.DistributionError):
+        services.flag_decide(flag=flag, user=users["supervisor"], decision="approved")
+
+
+def test_an_officer_cannot_flag_a_colleagues_case(client_as, org):
+    response = client_as("officer").post("/distribution/cases/C-OTT-3/flags/", {"hours": "3", "reason": "x"})
+    assert response.status_code == 403
+    assert not CaseFlag.objects.exists()
+
+
+def test_a_supervisor_sees_the_flag_and_its_history(client_as, org, users):
+    flag = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="Weekly contacts")
+    page = client_as("supervisor").get("/distribution/cases/C-OTT-1/flags/").content.decode()
+    assert "Weekly contacts" in page and f'id="decide-{flag.pk}"' in page
+    assert "Weekly contacts" in client_as("supervisor").get("/distribution/sites/OTT/flags/").content.decode()
+
+
+def test_a_union_analyst_sees_no_flag(client_as, org, users):
+    services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="x")
+    assert client_as("union_analyst").get("/distribution/cases/C-OTT-1/flags/").status_code == 403

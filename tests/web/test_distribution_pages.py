@@ -1,0 +1,115 @@
+"""Distribution pages: who may open what, and what a supervisor does there."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from caseweight.audit.models import AuditEntry
+from caseweight.cases.models import Case
+from caseweight.distribution.models import Assignment, ComplexityAssessment, Reduction
+
+
+@pytest.fixture
+def new_case(org):
+    return Case.objects.create(ref="C-OTT-NEW", site=org["sites"]["OTT"], supervision_level="B", language="en",
+                               opened=dt.date(2025, 6, 1))  # fmt: skip
+
+
+def test_a_supervisor_sees_every_officers_utilisation_as_a_chart_and_a_table(client_as, org):
+    page = client_as("supervisor").get("/distribution/sites/OTT/").content.decode()
+    assert 'id="utilisation-chart"' in page and 'role="img"' in page
+    assert 'data-officer="PO-ANA"' in page and 'data-officer="PO-BEN"' in page
+
+
+def test_a_supervisor_cannot_open_another_sites_workload(client_as, org):
+    assert client_as("supervisor").get("/distribution/sites/KIN/").status_code == 403
+
+
+def test_an_officer_sees_their_own_load_and_cases(client_as, org):
+    client = client_as("officer")
+    assert client.get("/distribution/sites/OTT/").status_code == 302
+    page = client.get("/distribution/officers/PO-ANA/").content.decode()
+    assert 'data-case="C-OTT-1"' in page and 'data-case="C-OTT-2"' in page
+
+
+def test_an_officer_cannot_see_another_officers_cases(client_as, org):
+    assert client_as("officer").get("/distribution/officers/PO-BEN/").status_code == 403
+
+
+def test_a_union_analyst_sees_loads_but_no_case_row(client_as, org):
+    client = client_as("union_analyst")
+    page = client.get("/distribution/officers/PO-ANA/").content.decode()
+    assert "C-OTT-1" not in page
+    assert client.get("/distribution/sites/OTT/recommend/").status_code == 403
+    assert "C-OTT" not in client.get("/distribution/sites/OTT/").content.decode()
+
+
+def test_the_overview_counts_officers_by_region(client_as, org):
+    page = client_as("national_analyst").get("/distribution/").content.decode()
+    assert 'data-region="ONT"' in page and 'data-region="QUE"' in page
+
+
+def test_a_supervisor_confirms_a_recommended_officer_and_it_is_recorded(client_as, org, users, new_case):
+    client = client_as("supervisor")
+    page = client.get("/distribution/sites/OTT/recommend/C-OTT-NEW/").content.decode()
+    assert "takes Ana Tremblay from" in page
+    response = client.post("/distribution/sites/OTT/recommend/C-OTT-NEW/", {"officer": "PO-BEN", "rank": "2"})
+    assert response.status_code == 302
+    new_case.refresh_from_db()
+    assert new_case.officer.code == "PO-BEN"
+    record = Assignment.objects.get(case=new_case)
+    assert (record.officer.code, record.assigned_by, record.method) == ("PO-BEN", users["supervisor"], "manual")
+    assert AuditEntry.objects.filter(entity="assignment").exists()
+    assert AuditEntry.objects.filter(entity="case", entity_key="C-OTT-NEW", action="update").exists()
+
+
+def test_the_second_supervisor_is_told_the_case_was_just_assigned(client_as, org, new_case):
+    client = client_as("supervisor")
+    client.post("/distribution/sites/OTT/recommend/C-OTT-NEW/", {"officer": "PO-ANA", "rank": "1"})
+    response = client.post("/distribution/sites/OTT/recommend/C-OTT-NEW/", {"officer": "PO-BEN", "rank": "1"}, follow=True)
+    assert "was just assigned" in response.content.decode()
+    new_case.refresh_from_db()
+    assert new_case.officer.code == "PO-ANA"
+    assert Assignment.objects.filter(case=new_case).count() == 1
+
+
+def test_an_officer_cannot_assign_cases(client_as, org, new_case):
+    assert client_as("officer").get("/distribution/sites/OTT/recommend/").status_code == 403
+
+
+def test_a_supervisor_previews_and_applies_the_batch_assignment(client_as, org, new_case):
+    client = client_as("supervisor")
+    response = client.get("/distribution/sites/OTT/assign/")
+    plan = response.context["plan_json"]
+    assert 'data-case="C-OTT-NEW"' in response.content.decode()
+    assert client.post("/distribution/sites/OTT/assign/", {"plan": plan}).status_code == 302
+    new_case.refresh_from_db()
+    assert new_case.officer is not None
+    assert Assignment.objects.get(case=new_case).method == "batch"
+
+
+def test_a_complexity_assessment_sets_the_case_factors_and_keeps_history(client_as, org, users):
+    client = client_as("supervisor")
+    page = client.get("/distribution/cases/C-OTT-1/complexity/").content.decode()
+    assert "min a month" in page
+    client.post("/distribution/cases/C-OTT-1/complexity/", {"factors": ["trauma", "deportation"], "note": "first"})
+    client.post("/distribution/cases/C-OTT-1/complexity/", {"factors": ["trauma"], "note": "second"})
+    assert Case.objects.get(ref="C-OTT-1").factors == "trauma"
+    assert ComplexityAssessment.objects.filter(case__ref="C-OTT-1").count() == 2
+    assert client_as("officer").get("/distribution/cases/C-OTT-1/complexity/").status_code == 403
+
+
+def test_a_supervisor_records_a_reduction_which_lowers_capacity(client_as, org, users):
+    client = client_as("supervisor")
+    before = client.get("/distribution/officers/PO-ANA/").context["load"].capacity_hours
+    response = client.post("/distribution/sites/OTT/reductions/", {
+        "officer": "PO-ANA", "hours_per_week": "3", "reason": "union_duties", "start": "2025-01-01", "end": "",
+    })  # fmt: skip
+    assert response.status_code == 302
+    reduction = Reduction.objects.get()
+    assert reduction.recorded_by == users["supervisor"]
+    assert AuditEntry.objects.filter(entity="reduction").exists()
+    after = client.get("/distribution/officers/PO-ANA/").context["load"].capacity_hours
+    assert after == pytest.approx(before - 3 * 52 / 12)
