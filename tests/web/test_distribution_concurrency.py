@@ -13,10 +13,11 @@ from caseweight.distribution import services
 from caseweight.distribution.models import Assignment
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite locks the whole database: row locks (SELECT ... FOR UPDATE) need PostgreSQL")
+# serialized_rollback: the flush of a transactional test would drop the regions the migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_supervisors_assigning_the_same_case_at_once_one_is_told_it_was_just_assigned(org, users):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite locks the whole database: row locks (SELECT ... FOR UPDATE) need PostgreSQL")
     case = Case.objects.create(ref="C-OTT-RACE", site=org["sites"]["OTT"], supervision_level="B", language="en",
                                opened=dt.date(2025, 6, 1))  # fmt: skip
     officers = [org["officers"]["PO-ANA"], org["officers"]["PO-BEN"]]
