@@ -142,7 +142,7 @@ def officer_load(request, code):
                               "extra": case.extra_hours, "breakdown": hours.breakdown(case)})  # fmt: skip
     return render(request, "distribution/officer.html", {
         "officer": officer, "site": officer.site, "load": load, "case_rows": case_rows, "see_cases": see_cases,
-        "pct": _pct(load.utilisation) if load else None, "policy": policy,
+        "pct": _pct(load.utilisation) if load else None, "policy": policy, "can_manage": _is_manager(request.user),
         "reductions": Reduction.objects.filter(officer=officer).order_by("-start") if _is_manager(request.user) or
         (request.user.officer_id == officer.pk) else [],
         "flags": selectors.flags_for_cases(cases=scope.cases_for(request.user).filter(officer=officer)) if see_cases else [],
