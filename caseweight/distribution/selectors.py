@@ -135,13 +135,16 @@ def site_loads(*, site: Site, policy: Policy, as_of: dt.date | None = None) -> t
 
     as_of = as_of or timezone.localdate()
     workload = site_workload(site=site, as_of=as_of)
+    loads = officer_loads(workload, policy)
     history: dict[str, list] = defaultdict(list)
-    for back in range(SUSTAINED_WEEKS - 1, 0, -1):
-        past = site_workload(site=site, as_of=as_of - dt.timedelta(weeks=back))
-        for load in officer_loads(past, policy):
-            history[load.officer].append(load.utilisation)
+    # The past weeks matter only for an officer red this week: skip them when nobody is.
+    if any(load.status == "red" for load in loads):
+        for back in range(SUSTAINED_WEEKS - 1, 0, -1):
+            past = site_workload(site=site, as_of=as_of - dt.timedelta(weeks=back))
+            for load in officer_loads(past, policy):
+                history[load.officer].append(load.utilisation)
     rows = []
-    for load in officer_loads(workload, policy):
+    for load in loads:
         weeks = [*history[load.officer], load.utilisation]
         rows.append({
             "load": load,

@@ -113,3 +113,19 @@ def test_a_supervisor_records_a_reduction_which_lowers_capacity(client_as, org, 
     assert AuditEntry.objects.filter(entity="reduction").exists()
     after = client.get("/distribution/officers/PO-ANA/").context["load"].capacity_hours
     assert after == pytest.approx(before - 3 * 52 / 12)
+
+
+def test_an_officer_red_four_weeks_in_a_row_is_in_sustained_overload(org):
+    from caseweight.distribution import selectors
+
+    ott = org["sites"]["OTT"]
+    Case.objects.bulk_create([
+        Case(ref=f"C-OTT-H{i}", site=ott, supervision_level="intensive", language="en", officer=org["officers"]["PO-BEN"],
+             factors="mental_health;trauma;siu", opened=dt.date(2025, 1, 1))
+        for i in range(40)
+    ])  # fmt: skip
+    _workload, rows = selectors.site_loads(site=ott, policy=selectors.distribution_policy(), as_of=dt.date(2026, 3, 4))
+    ben = next(row for row in rows if row["load"].officer == "PO-BEN")
+    ana = next(row for row in rows if row["load"].officer == "PO-ANA")
+    assert (ben["status"], ben["sustained"]) == ("red", True)
+    assert ana["sustained"] is False
