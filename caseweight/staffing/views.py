@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -343,7 +344,8 @@ ALPHA_CHOICES = (0.01, 0.02, 0.05, 0.10, 0.20)
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+    """A share as a percentage in the page's language (5.0% / 5,0%), for chart labels."""
+    return "—" if value is None else f"{number_format(value * 100, 1)}%"
 
 
 @login_required
@@ -408,7 +410,7 @@ def resilience(request, code):
         "resilience": data["resilience"],
         "alpha": alpha,
         "alpha_error": alpha_error,
-        "alpha_choices": [(a, _percent(a)) for a in sorted({*ALPHA_CHOICES, alpha})],
+        "alpha_choices": sorted({*ALPHA_CHOICES, alpha}),
         "hidden": [],
         "curve": curve,
         "history": history,
@@ -463,7 +465,7 @@ def exposure(request):
         "policy_error": policy_error,
         "alpha": alpha,
         "alpha_error": alpha_error,
-        "alpha_choices": [(a, _percent(a)) for a in sorted({*ALPHA_CHOICES, alpha})],
+        "alpha_choices": sorted({*ALPHA_CHOICES, alpha}),
         "rows": rows[:EXPOSURE_TOP],
         "total_sites": len(rows),
         "top": EXPOSURE_TOP,
@@ -471,7 +473,7 @@ def exposure(request):
         "sort_links": {s: "?" + urlencode({**keep, "sort": s}) for s in EXPOSURE_SORTS},
         "regions": [(r.code, r.display_name(language)) for r in regions],
         "region_code": region_code,
-        "hidden": [("sort", sort), ("region", region_code), ("alpha", alpha)],
+        "hidden": [("sort", sort), ("region", region_code), ("alpha", repr(alpha))],
         "keep_query": urlencode({"policy": policy.name}),
         "national": data["national"].get("resilient"),
         "resilience": data["resilience"],

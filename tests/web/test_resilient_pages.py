@@ -179,3 +179,11 @@ def test_the_exposure_table_stops_at_the_top_25(client_as, org):
         Officer.objects.create(code=f"PO-X{i:02d}", name=f"X {i}", site=site)
     html = client_as("national_analyst").get(reverse("staffing_exposure")).content.decode()
     assert len(rows_of(html)) == 25
+
+
+def test_in_french_the_alpha_choices_still_send_a_number_the_page_reads(client_as, settings):
+    client = client_as("national_analyst")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = client.get(reverse("staffing_resilience", args=["KIN"]) + "?alpha=0.2").content.decode()
+    assert '<option value="0.2" selected>' in html  # not "0,2", which the next request would refuse
+    assert 'class="marker marker-required" data-officers="1"' in html
