@@ -158,3 +158,21 @@ def test_a_refused_alpha_exits_with_status_1_and_says_why(folder):
     )  # fmt: skip
     assert done.returncode == 1
     assert "--alpha must be between 0 and 1" in done.stderr
+
+
+def test_the_csv_export_has_the_resilient_columns(folder):
+    rows = list(csv.DictReader(io.StringIO(run("--data", str(folder), "--method", "resilient", "--format", "csv"))))
+    assert float(rows[0]["resilient_required_fte"]) == 4
+    assert float(rows[0]["resilient_p_overload_now"]) == pytest.approx(binom.cdf(1, 3, 1 - P_AWAY))
+    assert rows[0]["resilient_absence_rate_source"] == "policy"
+
+
+def test_the_workbook_has_the_resilient_columns_on_every_sheet(folder, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "out.xlsx"
+    run("--data", str(folder), "--format", "xlsx", "--output", str(target))
+    book = openpyxl.load_workbook(target)
+    for sheet in ("sites", "regions", "national"):
+        header = [cell.value for cell in book[sheet][1]]
+        assert "resilient_required_fte" in header and "resilient_uncovered_hours_year_now" in header
