@@ -314,6 +314,7 @@ def text_table(data: dict, *, note: str = "") -> str:
         header += ["time_fte", "time_pos", "time_gap", "wisn"]
     if "resilient" in methods:
         # Side by side: the minimum (nobody ever away), the relief factor, and the resilient N.
+        header += [] if "time" in methods else ["time_fte"]  # the time standard beside the others
         header += ["min_fte", "relief_fte", "resil_fte", "resil_gap", "absence", "p_over_now", "uncov_h_yr"]
     header.append("note")
     lines: list[list[str]] = []
@@ -330,6 +331,8 @@ def text_table(data: dict, *, note: str = "") -> str:
             cells.append(_fte(t and t["wisn_ratio"]))
         if "resilient" in methods:
             x = row.get("resilient")
+            if "time" not in methods:
+                cells.append(_fte(x and x["time_required_fte"]))
             cells += [_fte(x and x["minimum_fte"]), _fte(x and x["relief_factor_fte"]), _fte(x and x["required_fte"]),
                       _fte(x and x["gap_fte"])]  # fmt: skip
             if total:

@@ -176,3 +176,10 @@ def test_the_workbook_has_the_resilient_columns_on_every_sheet(folder, tmp_path)
     for sheet in ("sites", "regions", "national"):
         header = [cell.value for cell in book[sheet][1]]
         assert "resilient_required_fte" in header and "resilient_uncovered_hours_year_now" in header
+
+
+def test_the_resilient_table_alone_keeps_the_time_standard_beside_it(folder):
+    text = run("--data", str(folder), "--method", "resilient")
+    header = next(line for line in text.splitlines() if line.startswith("site"))
+    assert header.split()[:10] == ["site", "region", "kind", "cases", "actual_fte", "time_fte", "min_fte", "relief_fte",
+                                   "resil_fte", "resil_gap"]  # fmt: skip
