@@ -129,3 +129,32 @@ def test_an_officer_red_four_weeks_in_a_row_is_in_sustained_overload(org):
     ana = next(row for row in rows if row["load"].officer == "PO-ANA")
     assert (ben["status"], ben["sustained"]) == ("red", True)
     assert ana["sustained"] is False
+
+
+def test_a_supervisor_previews_and_applies_an_absence_redistribution(client_as, org):
+    absence = org["absence"]  # Ben, July 2026: his case goes to Ana
+    client = client_as("supervisor")
+    response = client.get(f"/distribution/absences/{absence.pk}/redistribute/")
+    assert 'data-case="C-OTT-3"' in response.content.decode()
+    client.post(f"/distribution/absences/{absence.pk}/redistribute/", {"plan": response.context["plan_json"]})
+    assert Case.objects.get(ref="C-OTT-3").officer.code == "PO-ANA"
+    assert Assignment.objects.get(case__ref="C-OTT-3").from_officer.code == "PO-BEN"
+
+
+def test_an_outdated_plan_writes_nothing(client_as, org):
+    absence = org["absence"]
+    client = client_as("supervisor")
+    plan = client.get(f"/distribution/absences/{absence.pk}/redistribute/").context["plan_json"]
+    Case.objects.filter(ref="C-OTT-3").update(officer=None)
+    response = client.post(f"/distribution/absences/{absence.pk}/redistribute/", {"plan": plan}, follow=True)
+    assert "changed since the plan was made" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+def test_the_admin_shows_a_supervisor_only_their_sites_reductions(client_as, org, users):
+    Reduction.objects.create(officer=org["officers"]["PO-ANA"], hours_per_week=2, reason="mentoring", start=dt.date(2026, 1, 1))
+    Reduction.objects.create(officer=org["officers"]["PO-KIM"], hours_per_week=2, reason="committee", start=dt.date(2026, 1, 1))
+    page = client_as("supervisor").get("/admin/distribution/reduction/")
+    assert page.status_code == 200
+    assert list(page.context["cl"].queryset.values_list("officer__code", flat=True)) == ["PO-ANA"]
+    assert client_as("union_analyst").get("/admin/distribution/reduction/").status_code in (302, 403)
