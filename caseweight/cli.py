@@ -6,10 +6,15 @@
     caseweight import PATH [--dry-run]  import a CSV folder, one CSV file or an XLSX workbook
     caseweight export PATH [--tables sites,cases]
                                         export to a CSV folder or an XLSX workbook (*.xlsx)
-    caseweight staffing [--data PATH] [--policy NAME_OR_FILE] [--method ratio|time|all]
+    caseweight staffing [--data PATH] [--policy NAME_OR_FILE] [--method ratio|time|resilient|all]
                         [--region R] [--site CODE] [--format table|json|csv|xlsx] [--output FILE]
                                         how many officers each site needs, by policy
+                        [--alpha A] [--simulations N] [--seed S] [--as-of YYYY-MM-DD]
     caseweight policies [NAME_OR_FILE]  the staffing policies, or one of them in full
+    caseweight coverage --site CODE [--week 2026-W48]   a week's cover of absent officers' cases
+    caseweight assign --site CODE [--data PATH] [--apply]   assign the site's new cases
+    caseweight rebalance --site CODE [--apply]          even out the site's loads
+    caseweight redistribute --absence ID [--apply]      share out an absent officer's cases
     caseweight help COMMAND             a command's options
     caseweight migrate, createsuperuser, ...   Django's commands
 """
