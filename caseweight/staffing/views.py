@@ -468,7 +468,7 @@ def exposure(request):
         "alpha_choices": sorted({*ALPHA_CHOICES, alpha}),
         "rows": rows[:EXPOSURE_TOP],
         "total_sites": len(rows),
-        "top": EXPOSURE_TOP,
+        "top": min(EXPOSURE_TOP, len(rows)),
         "sort": sort,
         "sort_links": {s: "?" + urlencode({**keep, "sort": s}) for s in EXPOSURE_SORTS},
         "regions": [(r.code, r.display_name(language)) for r in regions],
