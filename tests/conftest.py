@@ -24,6 +24,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
+def password():
+    """The password of every account the `users` fixture makes."""
+    return PASSWORD
+
+
+@pytest.fixture
 def org(db):
     ont = Region.objects.get(code="ONT")
     que = Region.objects.get(code="QUE")

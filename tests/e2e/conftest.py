@@ -65,3 +65,17 @@ def e2e_database(django_db_serialized_rollback, transactional_db):
     (transactional_db). Between tests the database is emptied; serialized rollback puts back what
     the migrations created (the five CSC regions) that the shared fixtures rely on."""
 
+
+
+@pytest.fixture
+def sign_in(page, live_server, users, password):
+    """sign_in("supervisor") → the browser page signed in with that username (tests/conftest.py)."""
+
+    def sign_in_as(username: str) -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button.primary")
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in_as

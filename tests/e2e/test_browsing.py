@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "a-long-test-password-1"  # the shared fixture's (tests/conftest.py)
-
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def test_a_supervisor_signs_in_and_sees_their_sites_summary(page, live_server, users):
-    sign_in(page, live_server, "supervisor")
+def test_a_supervisor_signs_in_and_sees_their_sites_summary(page, live_server, users, sign_in):
+    sign_in("supervisor")
     assert page.locator("h1").inner_text() == "My site"
     assert page.locator("main h2 a").inner_text() == "Ottawa Parole Office"
     assert page.locator("html").get_attribute("lang") == "en"
     page.screenshot(path="/tmp/caseweight-home.png", full_page=True)
 
 
-def test_switching_to_french_renders_the_pages_in_french(page, live_server, users):
-    sign_in(page, live_server, "supervisor")
+def test_switching_to_french_renders_the_pages_in_french(page, live_server, users, sign_in):
+    sign_in("supervisor")
     page.click("button[name=language][value=fr]")
     page.wait_for_selector("button[name=language][value=en]")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -36,8 +26,8 @@ def test_switching_to_french_renders_the_pages_in_french(page, live_server, user
     assert page.locator("html").get_attribute("lang") == "fr"
 
 
-def test_the_site_page_shows_each_officers_open_caseload(page, live_server, users):
-    sign_in(page, live_server, "supervisor")
+def test_the_site_page_shows_each_officers_open_caseload(page, live_server, users, sign_in):
+    sign_in("supervisor")
     page.click("text=Open the site page")
     page.wait_for_url(f"{live_server.url}/sites/OTT/")
     assert page.locator("#open-cases").inner_text() == "3"
@@ -51,8 +41,8 @@ def test_the_site_page_shows_each_officers_open_caseload(page, live_server, user
     page.screenshot(path="/tmp/caseweight-site.png", full_page=True)
 
 
-def test_an_upload_with_a_wrong_cell_names_the_file_row_and_column(page, live_server, users):
-    sign_in(page, live_server, "supervisor")
+def test_an_upload_with_a_wrong_cell_names_the_file_row_and_column(page, live_server, users, sign_in):
+    sign_in("supervisor")
     page.click("nav.mainnav >> text=Import")
     page.wait_for_url(f"{live_server.url}/data/import/")
     csv = b"code,name,site,role,fte,languages,specialisations\nPO-NEW,New Officer,OTT,po,1.5,en,\n"

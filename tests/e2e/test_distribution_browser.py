@@ -9,23 +9,13 @@ import pytest
 from caseweight.cases.models import Case
 from caseweight.distribution.models import Assignment
 
-PASSWORD = "a-long-test-password-1"  # the shared fixture's (tests/conftest.py)
-
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def test_a_supervisor_opens_the_recommendation_page_and_confirms_an_officer(page, live_server, users, org):
+def test_a_supervisor_opens_the_recommendation_page_and_confirms_an_officer(page, live_server, users, org, sign_in):
     case = Case.objects.create(ref="C-OTT-NEW", site=org["sites"]["OTT"], supervision_level="B", language="en",
                                opened=dt.date(2025, 6, 1))  # fmt: skip
-    sign_in(page, live_server, "supervisor")
+    sign_in("supervisor")
     page.click("nav.mainnav >> text=Distribution")
     page.wait_for_url(f"{live_server.url}/distribution/")
     page.click("tr[data-region=ONT] >> text=OTT")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "a-long-test-password-1"  # the shared fixture's (tests/conftest.py)
-
 pytestmark = pytest.mark.e2e
 
 
@@ -14,16 +12,8 @@ def policies(settings, tmp_path):
     settings.POLICIES_DIR = tmp_path / "policies"
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def test_a_supervisor_opens_the_resilience_page_and_sees_both_charts(page, live_server, users, policies):
-    sign_in(page, live_server, "supervisor")
+def test_a_supervisor_opens_the_resilience_page_and_sees_both_charts(page, live_server, users, policies, sign_in):
+    sign_in("supervisor")
     page.goto(f"{live_server.url}/staffing/sites/OTT/")
     page.click("#resilience-links >> text=Resilient staffing")
     page.wait_for_url(f"{live_server.url}/staffing/sites/OTT/resilience/**")

@@ -11,8 +11,6 @@ import pytest
 from caseweight.cases.models import Case
 from caseweight.organisation.models import Officer
 
-PASSWORD = "a-long-test-password-1"  # the shared fixture's (tests/conftest.py)
-
 pytestmark = pytest.mark.e2e
 
 
@@ -32,16 +30,8 @@ def kingston(org, settings, tmp_path):
     return org
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def test_a_regional_manager_switches_policy_and_reads_the_gap_chart_and_an_explanation(page, live_server, users, kingston):
-    sign_in(page, live_server, "regional")
+def test_a_regional_manager_switches_policy_and_reads_the_gap_chart_and_an_explanation(page, live_server, users, kingston, sign_in):
+    sign_in("regional")
     page.click("nav.mainnav >> text=Staffing")
     page.wait_for_url(f"{live_server.url}/staffing/")
     kin_required = page.locator("tr[data-site=KIN] td.ratio-required")
