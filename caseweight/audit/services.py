@@ -20,6 +20,7 @@ ENTITY_OF_MODEL = {
     "distribution.assignment": "assignment",
     "distribution.caseflag": "case_flag",
     "distribution.complexityassessment": "assessment",
+    "distribution.cover": "cover",
 }
 
 

@@ -1,5 +1,6 @@
 """Distribution records: complexity assessments, intensive-supervision flags, reductions of an
-officer's case time, and the history of who was given which case (continuity)."""
+officer's case time, the history of who was given which case (continuity), and temporary covers
+of an absent officer's cases."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from caseweight.cases.models import Case
-from caseweight.organisation.models import Officer
+from caseweight.organisation.models import Absence, Officer
 
 REDUCTION_REASON_CHOICES = [
     ("training", _("Training")),
@@ -39,6 +40,7 @@ ASSIGNMENT_METHOD_CHOICES = [
     ("batch", _("Batch assignment")),
     ("redistribution", _("Absence redistribution")),
     ("rebalance", _("Rebalance")),
+    ("import", _("Import")),
 ]
 
 
@@ -154,3 +156,33 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.case_id} → {self.officer_id} ({self.method})"
+
+
+class Cover(models.Model):
+    """A colleague carries a case while the officer carrying it is absent.
+
+    A cover belongs to an absence and lasts exactly as long as it: it is in force for any period
+    the absence overlaps, so the case goes back by itself when the absence ends (or follows it when
+    the absence is shortened or extended); nothing needs undoing. The case's officer never changes.
+    Covers chain: when a colleague covering a case is absent in turn, a cover of *their* absence
+    passes the case on (see selectors.covering_officers).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="covers", verbose_name=_("case"))
+    officer = models.ForeignKey(
+        Officer, on_delete=models.CASCADE, related_name="covers", verbose_name=_("covering officer")
+    )
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="covers", verbose_name=_("absence"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("assigned by"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("cover")
+        verbose_name_plural = _("covers")
+
+    def __str__(self):
+        return f"{self.case_id} covered by {self.officer_id} (absence {self.absence_id})"

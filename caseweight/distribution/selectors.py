@@ -21,6 +21,7 @@ from caseweight.distribution.models import (
     Assignment,
     CaseFlag,
     ComplexityAssessment,
+    Cover,
     Reduction,
 )
 from caseweight.engine import COUNTED_ROLES, Policy, load_policy
@@ -55,6 +56,47 @@ def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def covering_officers(*, cases: QuerySet[Case] | Iterable[int], start: dt.date, end: dt.date) -> dict[int, str]:
+    """Who covers each case for the period `start`..`end` (officer code by case id), for the cases
+    that a colleague covers.
+
+    A cover is in force when its absence overlaps the period, and it applies when its absent
+    officer is carrying the case: start from the case's officer and follow the covers (A absent,
+    B covers; B absent in turn, C covers B's absence) to the last carrier. A cover left behind by
+    a permanent reassignment no longer applies, since its absent officer no longer carries the case.
+    """
+    covers: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    rows = (
+        Cover.objects.filter(case__in=cases, absence__start__lte=end, absence__end__gte=start)
+        .order_by("-at", "-pk")
+        .values_list("case_id", "absence__officer_id", "officer__code", "officer_id", "case__officer_id")
+    )
+    owners = {}
+    for case_id, absent_id, code, officer_id, owner_id in rows:
+        covers[case_id].append((absent_id, code, officer_id))
+        owners[case_id] = owner_id
+    out = {}
+    for case_id, entries in covers.items():
+        carrier, code, used = owners[case_id], None, set()
+        while True:  # the latest cover of the carrier's absence, until none is left
+            step = next((i for i, e in enumerate(entries) if e[0] == carrier and i not in used), None)
+            if step is None:
+                break
+            used.add(step)
+            _absent, code, carrier = entries[step]
+        if code is not None and carrier != owners[case_id]:
+            out[case_id] = code
+    return out
+
+
+def cover_ends(*, officer: Officer, refs: Iterable[str], period: tuple[dt.date, dt.date]) -> dict[str, dt.date]:
+    """When the officer's covers in force for the period end (the covered absence's last day), by case ref."""
+    rows = Cover.objects.filter(
+        officer=officer, case__ref__in=list(refs), absence__start__lte=period[1], absence__end__gte=period[0]
+    ).values_list("case__ref", "absence__end")
+    return {ref: end for ref, end in sorted(rows, key=lambda row: row[1])}
+
+
 def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkload:
     """The engine's view of one site for the week holding `as_of` (default today): its case-carrying
     officers with languages, specialisations, absences overlapping the week and reductions in force;
@@ -73,8 +115,8 @@ def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkloa
     cases = Case.objects.filter(case_open_filter(on=as_of), site=site, opened__lte=as_of).select_related("officer")
     extra = approved_flag_hours(cases=cases)
     former = former_officers(cases=cases)
+    covered = covering_officers(cases=cases, start=start, end=end)
     by_code = {o.pk: o.code for o in officers}
-    # An absent officer's cases stay theirs; coverage is recorded by redistribution as a new officer.
     return wl.SiteWorkload(
         site=site.code,
         kind=site.kind,
@@ -98,6 +140,7 @@ def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkloa
                 extra_hours=extra.get(c.pk, 0.0),
                 former_officers=former.get(c.pk, ()),
                 officer=by_code.get(c.officer_id) if c.officer_id else None,
+                covered_by=covered.get(c.pk),
             )
             for c in cases.order_by("ref")
         ),

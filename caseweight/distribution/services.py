@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from caseweight import codes
 from caseweight.accounts import scope
 from caseweight.cases.models import Case
-from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Reduction
-from caseweight.organisation.models import Officer
+from caseweight.distribution import selectors
+from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Cover, Reduction
+from caseweight.organisation.models import Absence, Officer
 
 DECIDERS = ("supervisor", "regional_manager", "national_analyst")
 
@@ -123,9 +124,14 @@ def _move(*, case: Case, officer: Officer, user, method: str) -> Assignment:
     )
 
 
-def plan_apply(*, plan: dict, site_id: int, user=None, method: str) -> list[Assignment]:
+def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Absence | None = None) -> list:
     """Write an engine plan's assignments (Plan.to_dict()) in one transaction. Each case must still
-    be where the plan found it (its `from_officer`, or unassigned), else nothing is written."""
+    be carried by whoever the plan found carrying it (its `from_officer`, or nobody), else nothing
+    is written.
+
+    A redistribution plan for an `absence` is written as covers of that absence (the cases go back
+    when it ends); any other plan as permanent assignments, recorded in the assignment history.
+    """
     moves = plan.get("assignments", [])
     with transaction.atomic():
         cases = {
@@ -135,14 +141,23 @@ def plan_apply(*, plan: dict, site_id: int, user=None, method: str) -> list[Assi
             .select_related("officer")
         }
         officers = {o.code: o for o in Officer.objects.filter(site_id=site_id)}
-        written = []
+        covered = {}
+        if absence is not None:
+            covered = selectors.covering_officers(cases=[c.pk for c in cases.values()], start=absence.start, end=absence.end)
         for move in moves:
             case = cases.get(move["case"])
-            current = case.officer.code if case and case.officer else None
-            if case is None or current != move.get("from_officer") or move["officer"] not in officers:
+            carrier = None if case is None else covered.get(case.pk) or (case.officer.code if case.officer else None)
+            outdated = case is None or carrier != move.get("from_officer") or move["officer"] not in officers
+            if absence is not None and carrier != absence.officer.code:
+                outdated = True
+            if outdated:
                 raise PlanOutdated(
                     _("Case %(ref)s changed since the plan was made: nothing was written. Make the plan again.")
                     % {"ref": move["case"]}
                 )
-            written.append(_move(case=case, officer=officers[move["officer"]], user=user, method=method))
-    return written
+        if absence is not None:
+            return [
+                Cover.objects.create(case=cases[m["case"]], officer=officers[m["officer"]], absence=absence, assigned_by=user)
+                for m in moves
+            ]
+        return [_move(case=cases[m["case"]], officer=officers[m["officer"]], user=user, method=method) for m in moves]

@@ -1,5 +1,8 @@
 """`caseweight redistribute --absence ID [--policy P] [--apply] [--format table|json]`: share an
-absent officer's cases among their present colleagues for the absence."""
+absent officer's cases among their present colleagues for the absence.
+
+Applied, the plan records covers of the absence: the colleagues carry the cases while it lasts and
+the cases go back to their officer when it ends (or when its dates are changed)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from caseweight.organisation.models import Absence
 
 
 class Command(BaseCommand):
-    help = "Plan the redistribution of an absent officer's cases (absence id). --apply reassigns them."
+    help = "Plan the redistribution of an absent officer's cases (absence id). --apply records colleagues' covers until the absence ends."
 
     def add_arguments(self, parser):
         parser.add_argument("--absence", required=True, type=int, help="absence id")
@@ -36,7 +39,9 @@ class Command(BaseCommand):
         if apply:
             try:
                 with acting_as(commands.cli_actor()):
-                    written = plan_apply(plan=plan, site_id=record.officer.site_id, method="redistribution")
+                    written = plan_apply(
+                        plan=plan, site_id=record.officer.site_id, method="redistribution", absence=record
+                    )
             except DistributionError as error:
                 raise CommandError(str(error)) from None
-            self.stderr.write(f"applied: {len(written)} cases reassigned")
+            self.stderr.write(f"applied: {len(written)} cases covered until {record.end.isoformat()}")
