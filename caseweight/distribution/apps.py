@@ -7,3 +7,6 @@ class DistributionConfig(AppConfig):
     label = "distribution"
     verbose_name = _("Workload distribution")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from caseweight.distribution import signals  # noqa: F401  (connects the receivers)

@@ -45,14 +45,16 @@ def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int]) -> dict[int, f
 
 
 def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
-    """Officer codes who held each case before its current officer, most recent first."""
+    """Officer codes who held each case before its current officer, most recent first: those given
+    it and those it was taken from, by the assignment history."""
     out: dict[int, list[str]] = defaultdict(list)
     rows = Assignment.objects.filter(case__in=cases).order_by("-at", "-pk").values_list(
-        "case_id", "officer__code", "case__officer__code"
+        "case_id", "officer__code", "from_officer__code", "case__officer__code"
     )
-    for case_id, code, current in rows:
-        if code != current and code not in out[case_id]:
-            out[case_id].append(code)
+    for case_id, given, taken_from, current in rows:
+        for code in (given, taken_from):  # in a row, `given` is the later holder
+            if code is not None and code != current and code not in out[case_id]:
+                out[case_id].append(code)
     return {k: tuple(v) for k, v in out.items()}
 
 

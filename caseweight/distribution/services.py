@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from caseweight import codes
 from caseweight.accounts import scope
+from caseweight.audit.context import current_actor
 from caseweight.cases.models import Case
 from caseweight.distribution import selectors
 from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Cover, Reduction
@@ -118,10 +119,36 @@ def _move(*, case: Case, officer: Officer, user, method: str) -> Assignment:
         raise DistributionError(_("This officer works at another site."))
     previous = case.officer_id
     case.officer = officer
+    case.assignment_recorded = True  # here, with its method: the history signal leaves it alone
     case.save(update_fields=["officer"])
     return Assignment.objects.create(
         case=case, officer=officer, from_officer_id=previous, assigned_by=user, method=method
     )
+
+
+def record_other_assignment(*, case: Case, from_officer_id: int | None) -> Assignment | None:
+    """An existing case saved with a new officer outside these services (the admin, a shell):
+    record it in the history as a manual assignment by whoever is acting (see signals)."""
+    if case.officer_id is None or case.officer_id == from_officer_id or getattr(case, "assignment_recorded", False):
+        return None
+    return Assignment.objects.create(
+        case=case, officer_id=case.officer_id, from_officer_id=from_officer_id, assigned_by_id=current_actor().user_id,
+        method="manual",
+    )  # fmt: skip
+
+
+def record_imported_assignments(given: list[tuple[Case, Officer | None]]) -> None:
+    """History rows for the existing cases an import gave another officer: (case, officer it had
+    before). Bulk inserts, like the import's own writes; the cases' audit entries show the change."""
+    user_id = current_actor().user_id
+    Assignment.objects.bulk_create(
+        [
+            Assignment(case_id=case.pk, officer_id=case.officer_id, from_officer=before, assigned_by_id=user_id,
+                       method="import")
+            for case, before in given
+        ],
+        batch_size=2000,
+    )  # fmt: skip
 
 
 def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Absence | None = None) -> list:

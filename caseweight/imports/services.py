@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _, ngettext
 from caseweight import codes, rules
 from caseweight.audit.services import audit_entry, audit_record_many, snapshot
 from caseweight.cases.models import Case
+from caseweight.distribution.services import record_imported_assignments
 from caseweight.imports import readers
 from caseweight.imports.readers import ReadResult, Source
 from caseweight.imports.report import ErrorList, ImportRejected, ImportReport, RowError, TableCounts
@@ -661,6 +662,12 @@ class _ImportRun:
                 _update_changed_fields(table, updated)
             audit.extend(audit_entry(instance=i, action="create", before=None, after=snapshot(i)) for i in created)
             audit.extend(audit_entry(instance=i, action="update", before=b, after=a) for i, b, a in updated)
+            if table == "cases":
+                record_imported_assignments([
+                    (case, self.officers.get(before["officer"]) if before["officer"] else None)
+                    for case, before, after in updated
+                    if after["officer"] and after["officer"] != before["officer"]
+                ])  # fmt: skip
         audit_record_many(audit)
 
     def apply(self, table: str, instance, state: dict) -> None:
