@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from caseweight.accounts import scope
 from caseweight.accounts.access import get_in_scope, require
 from caseweight.distribution import selectors, services
+from caseweight.distribution.reasons import reword
 from caseweight.distribution.forms import ComplexityForm, DecisionForm, FlagForm, ReductionForm
 from caseweight.distribution.models import CaseFlag, Reduction
 from caseweight.engine.assignment import assign_cases, rebalance, recommend_officers, redistribute_absence
@@ -189,8 +190,10 @@ def recommend(request, code, ref):
         c["name"] = names.get(c["officer"], c["officer"])
         c["before_pct"] = _pct(c.get("utilisation_before"))
         c["after_pct"] = _pct(c.get("utilisation_after"))
+        c["reasons"] = reword(c["reasons"], allowed=True)
     for e in result["excluded"]:
         e["name"] = names.get(e["officer"], e["officer"])
+        e["reasons"] = reword(e["reasons"], allowed=False)
     return render(request, "distribution/recommend.html", {
         "site": site, "case": case, "result": result, "history": selectors.assignments_of(case=case)[:10],
     })  # fmt: skip
@@ -203,7 +206,7 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
     if request.method == "POST":
         try:
             plan = json.loads(request.POST.get("plan", ""))
-            written = services.plan_apply(plan=plan, site_id=site.pk, user=request.user, method=method)
+            written = services.plan_apply(plan=plan, site_id=site.pk, user=request.user, method=method, absence=absence)
         except (ValueError, KeyError, TypeError):
             messages.error(request, _("The plan could not be read. Make it again."))
             return redirect(request.path)
@@ -214,14 +217,21 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
         return redirect(back)
     plan = make_plan(selectors.site_workload(site=site, as_of=absence.start if absence else None),
                      selectors.distribution_policy()).to_dict()
+    plan_json = json.dumps(plan, default=str)  # before the page adds its wording
     names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
     for o in plan["officers"]:
         o["name"] = names.get(o["officer"], o["officer"])
         o["before_pct"], o["after_pct"] = _pct(o.get("utilisation_before")), _pct(o.get("utilisation_after"))
     for a in plan["assignments"]:
         a["name"] = names.get(a["officer"], a["officer"])
+        a["reasons"] = reword(a["reasons"], allowed=True)
+    for u in plan["unassignable"]:
+        u["why"] = [
+            {"name": names.get(x["officer"], x["officer"]), "reasons": reword(x["reasons"], allowed=False)}
+            for x in u.get("exclusions", [])
+        ]
     return render(request, "distribution/plan.html", {
-        "site": site, "title": title, "plan": plan, "plan_json": json.dumps(plan, default=str), "absence": absence,
+        "site": site, "title": title, "plan": plan, "plan_json": plan_json, "absence": absence,
         "max_before": _pct(plan.get("max_utilisation_before")), "max_after": _pct(plan.get("max_utilisation")),
     })  # fmt: skip
 
