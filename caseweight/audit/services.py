@@ -44,7 +44,7 @@ def snapshot(instance: models.Model) -> dict:
             continue
         if isinstance(field, models.ForeignKey):
             related = getattr(instance, field.name)
-            data[field.name] = None if related is None else getattr(related, "code", related.pk)
+            data[field.name] = None if related is None else getattr(related, "code", getattr(related, "ref", related.pk))
         else:
             data[field.name] = _plain(getattr(instance, field.attname))
     return data
@@ -55,8 +55,14 @@ def key_of(instance: models.Model) -> str:
         return instance.code
     if hasattr(instance, "ref"):
         return instance.ref
-    if entity_of(instance) == "absence":
+    entity = entity_of(instance)
+    if entity == "absence":
         return f"{instance.officer.code}@{_plain(instance.start)}"
+    # Records about a case or an officer are filed under it, so its key finds its whole story.
+    if entity in ("assignment", "case_flag", "assessment", "cover"):
+        return instance.case.ref
+    if entity == "reduction":
+        return instance.officer.code
     return str(instance.pk)
 
 
@@ -68,7 +74,7 @@ def site_code_of(instance: models.Model) -> str:
         return instance.site.code
     if entity in ("absence", "reduction"):
         return instance.officer.site.code
-    if entity in ("assignment", "case_flag", "assessment"):
+    if entity in ("assignment", "case_flag", "assessment", "cover"):
         return instance.case.site.code
     return ""
 

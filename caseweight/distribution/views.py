@@ -13,11 +13,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from caseweight.accounts import scope
@@ -112,7 +115,8 @@ def site_workload(request, code):
         for row in loads
     ]  # fmt: skip
     site_absences = (
-        Absence.objects.filter(officer__site=site, end__gte=timezone.localdate()).select_related("officer").order_by("start")
+        Absence.objects.filter(officer__site=site, end__gte=timezone.localdate()).select_related("officer")
+        .annotate(cover_count=Count("covers")).order_by("start")
         if _is_manager(request.user) else []
     )  # fmt: skip
     return render(request, "distribution/site.html", {
@@ -141,8 +145,15 @@ def officer_load(request, code):
             case = by_ref[entry.ref]
             case_rows.append({"ref": entry.ref, "hours": entry.hours, "level": case.level, "factors": sorted(case.factors),
                               "extra": case.extra_hours, "breakdown": hours.breakdown(case)})  # fmt: skip
+    covering_rows = []
+    if load is not None and see_cases and load.covering:
+        names = dict(Officer.objects.filter(site=officer.site).values_list("code", "name"))
+        until = selectors.cover_ends(officer=officer, refs=[c.ref for c in load.covering], period=workload.period)
+        covering_rows = [{"ref": c.ref, "name": names.get(c.covering_for, c.covering_for), "until": until.get(c.ref),
+                          "hours": c.hours} for c in load.covering]  # fmt: skip
     return render(request, "distribution/officer.html", {
         "officer": officer, "site": officer.site, "load": load, "case_rows": case_rows, "see_cases": see_cases,
+        "covering_rows": covering_rows,
         "pct": _pct(load.utilisation) if load else None, "policy": policy, "can_manage": _is_manager(request.user),
         "reductions": Reduction.objects.filter(officer=officer).order_by("-start") if _is_manager(request.user) or
         (request.user.officer_id == officer.pk) else [],
@@ -213,7 +224,14 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
         except services.DistributionError as error:
             messages.error(request, str(error))
             return redirect(request.path)
-        messages.success(request, _("%(count)s assignments written.") % {"count": len(written)})
+        if absence is not None:
+            messages.success(request, ngettext(
+                "%(count)d case covered until %(end)s.", "%(count)d cases covered until %(end)s.", len(written)
+            ) % {"count": len(written), "end": date_format(absence.end, "DATE_FORMAT")})  # fmt: skip
+        else:
+            messages.success(request, ngettext(
+                "%(count)d assignment written.", "%(count)d assignments written.", len(written)
+            ) % {"count": len(written)})  # fmt: skip
         return redirect(back)
     plan = make_plan(selectors.site_workload(site=site, as_of=absence.start if absence else None),
                      selectors.distribution_policy()).to_dict()

@@ -30,11 +30,21 @@ def test_a_change_shows_who_when_what_and_before_and_after(client_as, org, users
         case = org["cases"]["C-OTT-3"]
         case.officer = org["officers"]["PO-ANA"]
         case.save()
-    body = log(client_as("supervisor"), "?key=C-OTT-3")
+    body = log(client_as("supervisor"), "?entity=case&key=C-OTT-3")
     assert keys(body) == ["C-OTT-3", "C-OTT-3"]  # the update, then the creation
     newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", body, re.S).group(1)
     assert "supervisor" in newest and "updated" in newest and ">case<" in newest
     assert "<code>officer</code>: PO-BEN → PO-ANA" in newest
+
+
+def test_a_cases_key_finds_the_records_about_it_too(client_as, org, users):
+    with acting_as(Actor(users["supervisor"].pk, "supervisor", "web")):
+        case = org["cases"]["C-OTT-3"]
+        case.officer = org["officers"]["PO-ANA"]
+        case.save()
+    body = log(client_as("supervisor"), "?key=C-OTT-3")
+    assert keys(body) == ["C-OTT-3"] * 3  # the assignment history row, the case's update, its creation
+    assert "<td>assignment</td>" in body
 
 
 def test_a_creation_shows_each_value_coming_from_nothing(client_as):

@@ -102,3 +102,26 @@ def test_covering_cases_show_on_the_colleagues_load_page(client_as, org, covered
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DURING)
     page = client_as("supervisor").get("/distribution/officers/PO-ANA/").content.decode()
     assert 'data-covering="C-OTT-3"' in page and "Ben Clark" in page
+
+
+def test_the_site_page_says_how_many_of_an_absent_officers_cases_are_covered(client_as, org, covered, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: DURING)
+    page = client_as("supervisor").get("/distribution/sites/OTT/").content.decode()
+    assert "1 case covered" in page
+
+
+def test_the_redistribution_page_shows_the_backfill_the_absence_needs(client_as, org):
+    # Ana keeps 33.75 − 31 = 2.75 h a week for cases: 2.75 × 52/12 = 11.92 h a month, below her own
+    # 4.17 + 9.08 = 13.25 h. Ben's level C case (1.58 h a month) can only go to her, all of it
+    # overflow: 1.58 h a month, × 12/52 × 12/7 = 0.63 h over his 12 days away.
+    from caseweight.distribution.models import Reduction
+
+    Reduction.objects.create(officer=org["officers"]["PO-ANA"], hours_per_week=31, reason="training",
+                             start=dt.date(2026, 1, 1))  # fmt: skip
+    client, url = client_as("supervisor"), f"/distribution/absences/{org['absence'].pk}/redistribute/"
+    response = client.get(url)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "1.6 h a month: 0.6 h over the absence's 12 days" in page
+    assert "come back to Ben Clark by themselves" in page
+    applied = client.post(url, {"plan": response.context["plan_json"]}, follow=True).content.decode()
+    assert "1 case covered until" in applied
