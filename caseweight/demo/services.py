@@ -86,6 +86,30 @@ def _prune(tables: dict[str, list[dict[str, str]]]) -> Pruned:
     return Pruned(cases=len(stale_cases), absences=len(stale_absences), officers=len(stale_officers))
 
 
+def demo_covers(*, today) -> int:
+    """Colleagues cover the cases of the demo office's officers absent this week, as its supervisor
+    would with the redistribution page, so the demo shows covers. Absences already covered are
+    left alone. Returns the number of cases covered."""
+    from caseweight.distribution import selectors, services
+    from caseweight.engine.assignment import redistribute_absence
+    from caseweight.engine.workload import week_of
+
+    site = Site.objects.get(code=DEMO_SITE)
+    policy = selectors.distribution_policy()
+    start, end = week_of(today)
+    covered = 0
+    absences = Absence.objects.filter(officer__site=site, start__lte=end, end__gte=start, covers__isnull=True)
+    with acting_as(DEMO_ACTOR), transaction.atomic():
+        for absence in absences.select_related("officer").order_by("start", "pk"):
+            workload = selectors.site_workload(site=site, as_of=today)
+            if absence.officer.code not in {o.code for o in workload.officers}:
+                continue  # carries no caseload
+            plan = redistribute_absence(workload, policy, absence.officer.code, absence.start, absence.end,
+                                        time_limit=1.0).to_dict()  # fmt: skip
+            covered += len(services.plan_apply(plan=plan, site_id=site.pk, method="redistribution", absence=absence))
+    return covered
+
+
 def demo_accounts_reset() -> list[DemoAccount]:
     """One account per role, created or reset (password included) on every run."""
     site = Site.objects.get(code=DEMO_SITE)

@@ -128,3 +128,21 @@ def test_the_command_reports_progress_and_prints_the_accounts_table():
 def test_a_scale_out_of_range_is_an_error():
     with pytest.raises(CommandError):
         call_command("demo", "--scale", "2", stdout=StringIO())
+
+
+def test_colleagues_cover_the_cases_of_the_demo_offices_officers_absent_this_week():
+    from caseweight.distribution import selectors
+    from caseweight.distribution.models import Cover
+
+    output = run_demo()
+    site = Site.objects.get(code="ONT-P01")
+    workload = selectors.site_workload(site=site, as_of=dt.date.fromisoformat(TODAY))
+    absent = {o.code for o in workload.officers if not workload.is_present(o)}
+    assert absent, "the demo office should have someone away this week"
+    covers = Cover.objects.filter(absence__officer__site=site)
+    covered = [c for c in workload.cases if c.officer in absent and c.covered_by]
+    assert covers.count() == len(covered) > 0
+    assert not {c.covered_by for c in covered} & absent  # covered by colleagues who are there
+    assert f"ONT-P01: {covers.count()} cases of officers absent this week covered by colleagues" in output
+    assert "ONT-P01: 0 cases" in run_demo()  # covered already: a second run adds none
+    assert Cover.objects.count() == covers.count()

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from caseweight.demo.generator import generate_demo
-from caseweight.demo.services import demo_accounts_reset, demo_load
+from caseweight.demo.services import DEMO_SITE, demo_accounts_reset, demo_covers, demo_load
 from caseweight.imports.services import ImportRejected
 
 
@@ -65,6 +65,8 @@ class Command(BaseCommand):
         for line in report.summary().splitlines():
             self.stdout.write(f"  {line}")
 
+        covered = demo_covers(today=today)
+        self.stdout.write(f"  {DEMO_SITE}: {covered} cases of officers absent this week covered by colleagues")
         accounts = demo_accounts_reset()
         self.stdout.write(f"Done in {time.monotonic() - began:.1f} s.")
         self.stdout.write("")
