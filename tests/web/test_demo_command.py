@@ -18,6 +18,7 @@ from caseweight.audit.models import AuditEntry
 from caseweight.cases.models import Case
 from caseweight.demo.generator import generate_demo
 from caseweight.demo.services import DEMO_PASSWORD
+from caseweight.distribution.models import Cover
 from caseweight.organisation.models import Absence, Officer, Site
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,8 @@ def test_the_demo_s_writes_are_audited_as_the_demo():
     last_before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     run_demo()
     entries = AuditEntry.objects.filter(id__gt=last_before)
-    assert entries.count() == sum(database_counts()[table] for table in ("sites", "officers", "cases", "absences"))
+    rows = sum(database_counts()[table] for table in ("sites", "officers", "cases", "absences"))
+    assert entries.count() == rows + Cover.objects.count()
     assert set(entries.values_list("actor_label", "source").distinct()) == {("demo", "demo")}
 
 
@@ -132,7 +134,6 @@ def test_a_scale_out_of_range_is_an_error():
 
 def test_colleagues_cover_the_cases_of_the_demo_offices_officers_absent_this_week():
     from caseweight.distribution import selectors
-    from caseweight.distribution.models import Cover
 
     output = run_demo()
     site = Site.objects.get(code="ONT-P01")
