@@ -7,27 +7,19 @@ import re
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
+
+from test_audit_log import keys, log  # tests/web is on the path (no package)
 
 from caseweight.audit.models import AuditEntry
-from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Reduction
+from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Cover, Reduction
+from caseweight.organisation.models import Absence, Officer
 
-DISTRIBUTION_ENTITIES = ("assessment", "case_flag", "reduction", "assignment")
+DISTRIBUTION_ENTITIES = ("assessment", "case_flag", "reduction", "assignment", "cover")
 
 
 def entities(body: str) -> list[str]:
     """The entity column of the log, top to bottom."""
     return re.findall(r"<td>([^<]*)</td>\s*<td class=\"key\">", body)
-
-
-def keys(body: str) -> list[str]:
-    return re.findall(r'<td class="key">([^<]*)</td>', body)
-
-
-def log(client, query="") -> str:
-    response = client.get(reverse("audit_log") + query)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -43,6 +35,13 @@ def distribution_records(org, users):
             "case_flag": CaseFlag.objects.create(case=case, hours_requested=5, reason="too complex"),
             "assessment": ComplexityAssessment.objects.create(case=case, factors="trauma"),
         }
+    # Covers: Ana covers Ben's case at OTT; a new colleague covers Éloïse's at MTL.
+    made["OTT"]["cover"] = Cover.objects.create(case=org["cases"]["C-OTT-3"], officer=org["officers"]["PO-ANA"],
+                                                absence=org["absence"])  # fmt: skip
+    eloise = org["officers"]["PO-ELO"]
+    away = Absence.objects.create(officer=eloise, kind="sick", start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 6))
+    luc = Officer.objects.create(code="PO-LUC", name="Luc Roy", site=eloise.site, role="po", fte=1, languages="fr")
+    made["MTL"]["cover"] = Cover.objects.create(case=org["cases"]["C-MTL-1"], officer=luc, absence=away)
     return made
 
 
@@ -85,4 +84,5 @@ def test_the_filter_labels_the_distribution_entities_in_french(client_as, distri
     assert '<option value="case_flag" selected>signalement de cas</option>' in body
     assert '<option value="reduction">réduction</option>' in body
     assert '<option value="assignment">affectation</option>' in body
+    assert '<option value="cover">remplacement</option>' in body
     assert set(entities(body)) == {"signalement de cas"}
