@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
@@ -103,51 +103,101 @@ def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkloa
     """The engine's view of one site for the week holding `as_of` (default today): its case-carrying
     officers with languages, specialisations, absences overlapping the week and reductions in force;
     its open cases with level, factors, approved flag hours and former officers."""
+    return site_workloads(sites=[site], as_of=as_of)[site.pk]
+
+
+def site_workloads(
+    *, sites: Iterable[Site], as_of: dt.date | None = None, with_history: bool = True
+) -> dict[int, wl.SiteWorkload]:
+    """`site_workload` of each site, by site pk, with a fixed number of queries whatever the number
+    of sites (one a table). `with_history=False` leaves out the cases' former officers (one query
+    fewer), which the loads do not use."""
+    return _site_workloads(sites=sites, as_of=as_of, with_history=with_history)
+
+
+def _site_workloads(
+    *, sites: Iterable[Site], as_of: dt.date | None, with_history: bool, only_officers: Collection[str] | None = None
+) -> dict[int, wl.SiteWorkload]:
+    """`site_workloads`; with `only_officers` (officer codes), each site's workload keeps only
+    those of its officers and the cases they carry (their own, not covered by a colleague, and
+    those they cover): enough for those officers' loads, which come out the same, at a fraction
+    of the cost on a large site."""
+    sites = list(sites)
+    if not sites:
+        return {}
     as_of = as_of or timezone.localdate()
     start, end = wl.week_of(as_of)
-    officers = list(Officer.objects.filter(site=site, role__in=COUNTED_ROLES).order_by("code"))
+    site_ids = sorted({s.pk for s in sites})  # a few hundred at most: sites, not cases
+    officers: dict[int, list[Officer]] = defaultdict(list)
+    for o in Officer.objects.filter(site__in=site_ids, role__in=COUNTED_ROLES).order_by("code"):
+        officers[o.site_id].append(o)
+    counted = Q(officer__site__in=site_ids, officer__role__in=COUNTED_ROLES)
     absences: dict[int, list[wl.Absence]] = defaultdict(list)
-    for a in Absence.objects.filter(officer__in=officers, start__lte=end, end__gte=start):
+    for a in Absence.objects.filter(counted, start__lte=end, end__gte=start).order_by("officer__code", "start", "pk"):
         absences[a.officer_id].append(wl.Absence(a.start, a.end, a.kind))
     reductions: dict[int, list[wl.Reduction]] = defaultdict(list)
-    for r in Reduction.objects.filter(officer__in=officers, start__lte=end).filter(Q(end__isnull=True) | Q(end__gte=start)):
+    in_force = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
+    for r in Reduction.objects.filter(counted, in_force).order_by("officer__code", "start", "pk"):
         reductions[r.officer_id].append(
             wl.Reduction(float(r.hours_per_week), ENGINE_REDUCTION_REASON.get(r.reason, r.reason), r.start, r.end)
         )
-    cases = Case.objects.filter(case_open_filter(on=as_of), site=site, opened__lte=as_of).select_related("officer")
-    extra = approved_flag_hours(cases=cases)
-    former = former_officers(cases=cases)
-    covered = covering_officers(cases=cases, start=start, end=end)
-    by_code = {o.pk: o.code for o in officers}
-    return wl.SiteWorkload(
-        site=site.code,
-        kind=site.kind,
-        officers=tuple(
-            wl.Officer(
-                code=o.code,
-                fte=float(o.fte),
-                languages=frozenset(o.language_list),
-                specialisations=frozenset(o.specialisation_list),
-                absences=tuple(absences[o.pk]),
-                reductions=tuple(reductions[o.pk]),
-            )
-            for o in officers
-        ),
-        cases=tuple(
-            wl.Case(
-                ref=c.ref,
-                level=c.level,
-                factors=frozenset(c.factor_list),
-                language=c.language,
-                extra_hours=extra.get(c.pk, 0.0),
-                former_officers=former.get(c.pk, ()),
-                officer=by_code.get(c.officer_id) if c.officer_id else None,
-                covered_by=covered.get(c.pk),
-            )
-            for c in cases.order_by("ref")
-        ),
-        period=(start, end),
-    )
+    # The open cases as a subquery for the per-case reads: no list of ids (there may be tens of thousands).
+    open_cases = Case.objects.filter(case_open_filter(on=as_of), site__in=site_ids, opened__lte=as_of)
+    extra = approved_flag_hours(cases=open_cases)
+    former = former_officers(cases=open_cases) if with_history else {}
+    covered = covering_officers(cases=open_cases, start=start, end=end)
+    # Rows rather than model instances (several times faster over tens of thousands of cases); the
+    # model's own properties read them, so level and factors mean the same as on a Case.
+    cases: dict[int, list] = defaultdict(list)
+    fields = ("id", "ref", "site_id", "officer_id", "security_level", "supervision_level", "factors", "language")
+    for c in open_cases.order_by("ref").values_list(*fields, named=True):
+        cases[c.site_id].append(c)
+    level, factor_list = Case.level.fget, Case.factor_list.fget
+    factor_sets: dict[str, frozenset[str]] = {}  # few distinct factor lists: read each once
+
+    def factors_of(row) -> frozenset[str]:
+        found = factor_sets.get(row.factors)
+        if found is None:
+            found = factor_sets[row.factors] = frozenset(factor_list(row))
+        return found
+
+    out = {}
+    for site in sites:
+        by_code = {o.pk: o.code for o in officers[site.pk]}
+        site_officers, site_cases = officers[site.pk], cases[site.pk]
+        if only_officers is not None:
+            site_officers = [o for o in site_officers if o.code in only_officers]
+            site_cases = [c for c in site_cases if covered.get(c.id, by_code.get(c.officer_id)) in only_officers]
+        out[site.pk] = wl.SiteWorkload(
+            site=site.code,
+            kind=site.kind,
+            officers=tuple(
+                wl.Officer(
+                    code=o.code,
+                    fte=float(o.fte),
+                    languages=frozenset(o.language_list),
+                    specialisations=frozenset(o.specialisation_list),
+                    absences=tuple(absences[o.pk]),
+                    reductions=tuple(reductions[o.pk]),
+                )
+                for o in site_officers
+            ),
+            cases=tuple(
+                wl.Case(
+                    ref=c.ref,
+                    level=level(c),
+                    factors=factors_of(c),
+                    language=c.language,
+                    extra_hours=extra.get(c.id, 0.0),
+                    former_officers=former.get(c.id, ()),
+                    officer=by_code.get(c.officer_id) if c.officer_id else None,
+                    covered_by=covered.get(c.id),
+                )
+                for c in site_cases
+            ),
+            period=(start, end),
+        )
+    return out
 
 
 def unassigned_cases(*, site: Site, as_of: dt.date | None = None) -> QuerySet[Case]:
@@ -176,37 +226,71 @@ def site_loads(*, site: Site, policy: Policy, as_of: dt.date | None = None) -> t
     """Each officer's load this week, plus whether they were red for SUSTAINED_WEEKS weeks in a
     row up to this one (each past week with that week's absences, reductions and open cases, and
     today's assignments: the assignment history is not replayed)."""
-    from caseweight.engine.load import SUSTAINED_WEEKS, officer_loads, red_weeks_in_a_row
+    from caseweight.engine.load import officer_loads
 
     as_of = as_of or timezone.localdate()
     workload = site_workload(site=site, as_of=as_of)
     loads = officer_loads(workload, policy)
-    history: dict[str, list] = defaultdict(list)
-    # The past weeks matter only for an officer red this week: skip them when nobody is.
-    if any(load.status == "red" for load in loads):
+    history = _past_utilisations(sites={site.pk: (site, loads)}, policy=policy, as_of=as_of)
+    return workload, _load_rows(loads, history[site.pk])
+
+
+def _past_utilisations(
+    *, sites: dict[int, tuple[Site, list]], policy: Policy, as_of: dt.date
+) -> dict[int, dict[str, list[float | None]]]:
+    """Each officer's utilisation in the SUSTAINED_WEEKS - 1 weeks before `as_of`'s, oldest first,
+    by site pk then officer code, for `sites` (site pk: (site, this week's loads)). The past weeks
+    matter only for an officer red this week: a site where nobody is gets none, and no query.
+    One bulk build a past week for all the sites that need it."""
+    from caseweight.engine.load import SUSTAINED_WEEKS, officer_loads
+
+    history: dict[int, dict[str, list]] = {pk: defaultdict(list) for pk in sites}
+    red_officers = {load.officer for _site, loads in sites.values() for load in loads if load.status == "red"}
+    red = [site for site, loads in sites.values() if any(load.status == "red" for load in loads)]
+    if red:
         for back in range(SUSTAINED_WEEKS - 1, 0, -1):
-            past = site_workload(site=site, as_of=as_of - dt.timedelta(weeks=back))
-            for load in officer_loads(past, policy):
-                history[load.officer].append(load.utilisation)
+            # Only the red officers' past weeks count: build the workloads with them alone.
+            day = as_of - dt.timedelta(weeks=back)
+            past = _site_workloads(sites=red, as_of=day, with_history=False, only_officers=red_officers)
+            for pk, workload in past.items():
+                for load in officer_loads(workload, policy):
+                    history[pk][load.officer].append(load.utilisation)
+    return history
+
+
+def _load_rows(loads: list, history: dict[str, list[float | None]]) -> list[dict]:
+    """A row a load: utilisation in %, status and whether the officer's red weeks in a row up to
+    this one (their past utilisations in `history`, oldest first, then this week's) make a
+    sustained overload."""
+    from caseweight.engine.load import SUSTAINED_WEEKS, red_weeks_in_a_row
+
     rows = []
     for load in loads:
-        weeks = [*history[load.officer], load.utilisation]
+        weeks = [*history.get(load.officer, ()), load.utilisation]
         rows.append({
             "load": load,
             "utilisation_pct": None if load.utilisation is None else load.utilisation * 100,
             "status": load.status,
             "sustained": red_weeks_in_a_row(weeks) >= SUSTAINED_WEEKS,
         })  # fmt: skip
-    return workload, rows
+    return rows
 
 
 def status_counts(*, sites: QuerySet[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
-    """Per region id: officers amber, red and in sustained overload, over `sites`."""
+    """Per region id: officers amber, red and in sustained overload, over `sites`. A fixed number
+    of queries whatever the number of sites: this week's workloads in bulk, then the past weeks in
+    bulk for the sites where someone is red (continuity is left out: it does not change a load)."""
+    from caseweight.engine.load import officer_loads
+
+    as_of = as_of or timezone.localdate()
+    site_list = list(sites.select_related("region"))
+    workloads = site_workloads(sites=site_list, as_of=as_of, with_history=False)
+    loads = {site.pk: (site, officer_loads(workloads[site.pk], policy)) for site in site_list}
+    history = _past_utilisations(sites=loads, policy=policy, as_of=as_of)
     counts: dict[int, dict] = defaultdict(lambda: {"officers": 0, "amber": 0, "red": 0, "sustained": 0})
-    for site in sites.select_related("region"):
-        _workload, rows = site_loads(site=site, policy=policy, as_of=as_of)
+    for site in site_list:
         entry = counts[site.region_id]
-        for row in rows:
+        for row in _load_rows(loads[site.pk][1], history[site.pk]):
             entry["officers"] += 1
             if row["status"] in ("amber", "red"):
                 entry[row["status"]] += 1
