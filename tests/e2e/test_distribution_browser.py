@@ -34,3 +34,24 @@ def test_a_supervisor_opens_the_recommendation_page_and_confirms_an_officer(page
     assert case.officer.code == chosen
     record = Assignment.objects.get(case=case)
     assert (record.assigned_by, record.method) == (users["supervisor"], "manual")
+
+
+def test_a_supervisor_shares_out_an_absent_officers_cases_until_he_is_back(page, live_server, org, sign_in):
+    from caseweight.distribution.models import Cover
+    from caseweight.organisation.models import Absence
+
+    today = dt.date.today()
+    absence = Absence.objects.create(officer=org["officers"]["PO-BEN"], kind="sick", start=today,
+                                     end=today + dt.timedelta(days=9))  # fmt: skip
+    sign_in("supervisor")
+    page.goto(f"{live_server.url}/distribution/sites/OTT/")
+    page.click(f"ul.absence-list a[href='/distribution/absences/{absence.pk}/redistribute/']")
+    assert page.locator("table.plan-assignments tr[data-case=C-OTT-3]").count() == 1
+    assert "h over the absence" in page.locator("table.redistribution-summary").inner_text()
+    page.click("form.apply-plan button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/distribution/sites/OTT/")
+    assert "1 case covered until" in page.locator("ul.messages").inner_text()
+    assert "1 case covered" in page.locator("ul.absence-list").inner_text()
+    page.goto(f"{live_server.url}/distribution/officers/PO-ANA/")
+    assert "Ben Clark" in page.locator("table.officer-covering tr[data-covering=C-OTT-3]").inner_text()
+    assert Cover.objects.get().absence == absence
