@@ -276,23 +276,42 @@ def _load_rows(loads: list, history: dict[str, list[float | None]]) -> list[dict
     return rows
 
 
-def status_counts(*, sites: QuerySet[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
-    """Per region id: officers amber, red and in sustained overload, over `sites`. A fixed number
-    of queries whatever the number of sites: this week's workloads in bulk, then the past weeks in
+def site_status_counts(*, sites: Iterable[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
+    """Per site id: officers counted, amber, red and in sustained overload. A fixed number of
+    queries whatever the number of sites: this week's workloads in bulk, then the past weeks in
     bulk for the sites where someone is red (continuity is left out: it does not change a load)."""
     from caseweight.engine.load import officer_loads
 
     as_of = as_of or timezone.localdate()
-    site_list = list(sites.select_related("region"))
+    site_list = list(sites)
     workloads = site_workloads(sites=site_list, as_of=as_of, with_history=False)
     loads = {site.pk: (site, officer_loads(workloads[site.pk], policy)) for site in site_list}
     history = _past_utilisations(sites=loads, policy=policy, as_of=as_of)
-    counts: dict[int, dict] = defaultdict(lambda: {"officers": 0, "amber": 0, "red": 0, "sustained": 0})
+    counts: dict[int, dict] = {}
     for site in site_list:
-        entry = counts[site.region_id]
+        entry = counts[site.pk] = {"officers": 0, "amber": 0, "red": 0, "sustained": 0}
         for row in _load_rows(loads[site.pk][1], history[site.pk]):
             entry["officers"] += 1
             if row["status"] in ("amber", "red"):
                 entry[row["status"]] += 1
             entry["sustained"] += row["sustained"]
     return counts
+
+
+def sum_counts(entries: Iterable[dict]) -> dict:
+    """The sum of status counts (officers, amber, red, sustained)."""
+    total = {"officers": 0, "amber": 0, "red": 0, "sustained": 0}
+    for entry in entries:
+        for key in total:
+            total[key] += entry[key]
+    return total
+
+
+def status_counts(*, sites: QuerySet[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
+    """Per region id: officers amber, red and in sustained overload, over `sites`."""
+    site_list = list(sites)
+    by_site = site_status_counts(sites=site_list, policy=policy, as_of=as_of)
+    regions = {site.region_id for site in site_list}
+    return {
+        region: sum_counts(by_site[site.pk] for site in site_list if site.region_id == region) for region in regions
+    }

@@ -80,17 +80,19 @@ def _bars(rows: list[dict]) -> dict:
 
 @login_required
 def overview(request):
-    """Per region: officers amber (≥100%), red (≥110%) and in sustained overload."""
+    """Per region and nationally: officers amber (≥100%), red (≥110%) and in sustained overload;
+    each site with its own counts, so the overloaded ones stand out."""
     policy = selectors.distribution_policy()
-    sites = scope.sites_for(request.user)
-    counts = selectors.status_counts(sites=sites, policy=policy)
-    regions = [
-        {"region": region, "sites": [s for s in sites if s.region_id == region.pk], **counts[region.pk]}
-        for region in scope.regions_for(request.user)
-        if region.pk in counts
-    ]
+    sites = list(scope.sites_for(request.user).select_related("region").order_by("code"))
+    by_site = selectors.site_status_counts(sites=sites, policy=policy)
+    regions = []
+    for region in scope.regions_for(request.user):
+        mine = [{"site": site, **by_site[site.pk]} for site in sites if site.region_id == region.pk]
+        if mine:
+            regions.append({"region": region, "sites": mine, **selectors.sum_counts(mine)})
     return render(request, "distribution/overview.html", {
-        "regions": regions, "can_manage": _is_manager(request.user), "language": _language(),
+        "regions": regions, "national": selectors.sum_counts(by_site.values()),
+        "can_manage": _is_manager(request.user), "language": _language(),
     })  # fmt: skip
 
 

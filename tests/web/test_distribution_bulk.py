@@ -246,3 +246,20 @@ def test_status_counts_reads_as_many_times_for_3_sites_as_for_10(db):
         assert (entry["officers"], entry["red"], entry["sustained"]) == (2 * n, n, n)
         assert {region: dict(e) for region, e in counts.items()} == summed_site_loads(chosen, MARCH)
     assert queries[3] == queries[10] == 1 + 6 * 4  # the sites; this week and the 3 past weeks, one query a table each
+
+
+def test_the_overview_page_totals_the_regions_and_marks_the_overloaded_sites(client_as, org, monkeypatch):
+    """Same week as above: Ben (OTT) red and sustained, Kim (KIN) red since this week."""
+    heavy_cases(org["sites"]["OTT"], org["officers"]["PO-BEN"], "C-OTT-H")
+    heavy_cases(org["sites"]["KIN"], org["officers"]["PO-KIM"], "C-KIN-H", opened=dt.date(2026, 3, 2))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: MARCH)
+    page = client_as("national_analyst").get("/distribution/").content.decode()
+    total = page[page.index('<tr class="national-total">'):]
+    cells = [cell for cell in total.split("</tr>")[0].split('<td class="num')[1:]]
+    # Officers: Ana, Ben, Kim (Ontario) + Éloïse (Quebec) = 4; red: Ben, Kim; sustained: Ben.
+    assert [cell.split(">")[1].split("<")[0] for cell in cells] == ["4", "0", "2", "1"]
+    assert 'data-site="OTT">OTT</a> <span class="status-red red-officers"' in page
+    assert 'sustained-officers" title="officers in sustained overload">1!</span>' in page
+    assert 'data-site="MTL">MTL</a>, ' in page or 'data-site="MTL">MTL</a></td>' in page  # nobody red there
+    regional = client_as("regional_manager").get("/distribution/").content.decode()
+    assert "national-total" not in regional  # one region: its row is the total
