@@ -244,6 +244,8 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
         o["before_pct"], o["after_pct"] = _pct(o.get("utilisation_before")), _pct(o.get("utilisation_after"))
     for a in plan["assignments"]:
         a["name"] = names.get(a["officer"], a["officer"])
+    for c in plan.get("already_covered", []):
+        c["name"] = names.get(c["officer"], c["officer"])
         a["reasons"] = reword(a["reasons"], allowed=True)
     for u in plan["unassignable"]:
         u["why"] = [
@@ -253,6 +255,7 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
     return render(request, "distribution/plan.html", {
         "site": site, "title": title, "plan": plan, "plan_json": plan_json, "absence": absence,
         "max_before": _pct(plan.get("max_utilisation_before")), "max_after": _pct(plan.get("max_utilisation")),
+        "bound_pct": _pct(plan.get("lower_bound")), "gap_points": _pct(plan.get("gap")),
     })  # fmt: skip
 
 

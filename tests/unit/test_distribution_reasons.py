@@ -1,4 +1,5 @@
-"""Rule reasons are worded again from their code and parameters, in the user's language."""
+"""Rule reasons are worded again from their code and parameters, in the user's language, with
+codes as their labels and dates in the page's format."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from caseweight.distribution.reasons import reason_text
 def test_a_reason_is_worded_from_its_rule_and_parameters():
     reason = {"rule": "specialisation", "text": "x", "params": {"specialisation": "indigenous", "factors": "indigenous_planning"}}
     with translation.override("en"):
-        assert reason_text(reason, allowed=False) == "lacks the indigenous specialisation required by indigenous_planning"
-        assert reason_text(reason, allowed=True) == "has the indigenous specialisation required by indigenous_planning"
-        assert reason_text({"rule": "language", "params": {"language": "fr"}}, allowed=False) == "does not speak fr"
+        assert reason_text(reason, allowed=False) == "lacks the Indigenous specialisation required by Indigenous case planning"
+        assert reason_text(reason, allowed=True) == "has the Indigenous specialisation required by Indigenous case planning"
+        assert reason_text({"rule": "language", "params": {"language": "fr"}}, allowed=False) == "does not speak French"
 
 
 def test_an_unknown_rule_keeps_the_engines_text():
@@ -23,7 +24,7 @@ def test_a_reason_reads_in_french_on_a_french_page():
     language = {"rule": "language", "text": "does not speak fr", "params": {"language": "fr"}}
     absent = {"rule": "absent", "text": "annual leave", "params": {"start": "2026-07-06", "end": "2026-07-17"}}
     with translation.override("fr"):
-        assert reason_text(language, allowed=False) == "ne parle pas fr"
-        assert reason_text(language, allowed=True) == "parle fr"
-        assert reason_text(absent, allowed=False) == "absent du 2026-07-06 au 2026-07-17"
+        assert reason_text(language, allowed=False) == "ne parle pas français"
+        assert reason_text(language, allowed=True) == "parle français"
+        assert reason_text(absent, allowed=False) == "absent du 6 juillet 2026 au 17 juillet 2026"
         assert reason_text({"rule": "present", "params": {}}, allowed=True) == "présent pour la période"

@@ -159,3 +159,30 @@ def test_the_admin_shows_a_supervisor_only_their_sites_reductions(client_as, org
     assert page.status_code == 200
     assert list(page.context["cl"].queryset.values_list("officer__code", flat=True)) == ["PO-ANA"]
     assert client_as("union_analyst").get("/admin/distribution/reduction/").status_code in (302, 403)
+
+
+def test_a_plan_page_says_which_method_made_the_plan_and_how_far_from_the_bound(client_as, org, new_case, monkeypatch):
+    from caseweight.distribution import views
+    from caseweight.engine.assignment import assign_cases
+
+    client = client_as("supervisor")
+    page = client.get("/distribution/sites/OTT/assign/").content.decode()
+    assert "Plan made by the OR-Tools CP-SAT solver: the best possible." in page  # one case, two officers
+
+    class Unproven:  # a plan the solver could not prove best in its time, 5 points above its bound
+        def __init__(self, plan):
+            self.plan = plan
+
+        def to_dict(self):
+            return {**self.plan.to_dict(), "solver": "greedy", "status": "greedy", "lower_bound": 0.5, "gap": 0.05}
+
+    monkeypatch.setattr(views, "assign_cases", lambda w, p: Unproven(assign_cases(w, p)))
+    page = client.get("/distribution/sites/OTT/assign/").content.decode()
+    assert "Plan made by the greedy method (the solver gave no better plan in its time). No plan can bring the " \
+           "highest utilisation below 50.0%: this one is within 5.0 points of that." in page
+
+
+def test_case_lists_show_labels_not_codes(client_as, org, new_case):
+    Case.objects.filter(pk=new_case.pk).update(factors="mental_health;indigenous_planning", language="fr")
+    page = client_as("supervisor").get("/distribution/sites/OTT/recommend/").content.decode()
+    assert "<td>French</td><td>mental health, Indigenous case planning</td>" in page
