@@ -220,3 +220,39 @@ def test_a_swap_fine_tunes_where_single_moves_are_too_big():
     swapped = mm.improve(p, start)
     assert swapped.tolist() == [1, 0, 0]
     assert mm.max_utilisation(p, mm.loads(p, swapped)) == pytest.approx(0.8)
+
+
+def test_new_cases_are_shared_out_under_a_maximum_nobody_can_relieve():
+    # Officer 0 is at 107% on cases nobody may take from them; officers 1 and 2 (capacity 100,
+    # 40 h each) may take the four new 5 h cases. Every plan keeps the maximum at 107%, so the
+    # solver alone may give all four to one colleague (60%); shared out, each gets two (50%).
+    p = problem([100, 100, 100], [107, 40, 40], [5, 5, 5, 5], [[1, 2]] * 4)
+    solution = mm.solve(p)
+    assert solution.max_utilisation == pytest.approx(1.07)
+    assert sorted(np.bincount(solution.officer, minlength=3).tolist()) == [0, 2, 2]
+
+
+def test_evening_out_keeps_anchors_preferences_and_the_maximum():
+    # Item 0 is anchored to officer 1 (continuity) and item 1 prefers officer 1: evening out may
+    # not move them to officer 2 even though officer 1 carries more.
+    p = problem([100, 100, 100], [107, 40, 30], [5, 5], [[1, 2], [1, 2]], anchor=[1, -1], anchor_points=3,
+                scores=[None, np.array([0, 1, 0])])  # fmt: skip
+    plan = mm.even_out(p, np.array([1, 1]))
+    assert plan.tolist() == [1, 1]
+    # Without the soft rules both move: 40 h and 40 h (Σ load² 3,200) beats 45 and 35 (3,250).
+    assert mm.even_out(problem([100, 100, 100], [107, 40, 30], [5, 5], [[1, 2], [1, 2]]), np.array([1, 1])).tolist() == [2, 2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_problems(max_items=6), st.data())
+def test_evening_out_never_raises_the_maximum_nor_loses_soft_points(p0, data):
+    anchor = [data.draw(st.sampled_from([-1, *p0.allowed[i].tolist()])) for i in range(p0.n_items)]
+    p = problem(p0.capacity, p0.base_load, p0.hours, p0.allowed, anchor=anchor, anchor_points=2)
+    plan = mm.greedy(p)
+    after = mm.even_out(p, plan)
+    assert mm.max_utilisation(p, mm.loads(p, after)) <= mm.max_utilisation(p, mm.loads(p, plan)) + 1e-12
+    assert mm.soft_points(p, after) >= mm.soft_points(p, plan)
+    assert all(after[i] in p.allowed[i] for i in np.flatnonzero(after >= 0))
+    assert np.all((after >= 0) == (plan >= 0))
+    square = lambda q: float(np.sum(mm.loads(p, q) ** 2 / np.where(p.capacity > 0, p.capacity, 1)))  # noqa: E731
+    assert square(after) <= square(plan) + 1e-9
