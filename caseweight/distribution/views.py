@@ -244,9 +244,9 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
         o["before_pct"], o["after_pct"] = _pct(o.get("utilisation_before")), _pct(o.get("utilisation_after"))
     for a in plan["assignments"]:
         a["name"] = names.get(a["officer"], a["officer"])
+        a["reasons"] = reword(a["reasons"], allowed=True)
     for c in plan.get("already_covered", []):
         c["name"] = names.get(c["officer"], c["officer"])
-        a["reasons"] = reword(a["reasons"], allowed=True)
     for u in plan["unassignable"]:
         u["why"] = [
             {"name": names.get(x["officer"], x["officer"]), "reasons": reword(x["reasons"], allowed=False)}

@@ -125,3 +125,26 @@ def test_the_redistribution_page_shows_the_backfill_the_absence_needs(client_as,
     assert "come back to Ben Clark by themselves" in page
     applied = client.post(url, {"plan": response.context["plan_json"]}, follow=True).content.decode()
     assert "1 case covered until" in applied
+
+
+def test_the_redistribution_page_lists_the_cases_already_covered_and_words_the_others_reasons(client_as, org, covered):
+    ott, ben = org["sites"]["OTT"], org["officers"]["PO-BEN"]
+    Case.objects.create(ref="C-OTT-4", site=ott, supervision_level="B", language="en", officer=ben,
+                        opened=dt.date(2025, 3, 1))  # fmt: skip
+    Cover.objects.create(case=Case.objects.get(ref="C-OTT-4"), officer=org["officers"]["PO-ANA"], absence=org["absence"])
+    moved = Case.objects.create(ref="C-OTT-5", site=ott, supervision_level="B", language="en",
+                                officer=org["officers"]["PO-ANA"], opened=dt.date(2025, 3, 1))  # fmt: skip
+    moved.officer = ben  # Ana had it before: continuity
+    moved.save()
+    response = client_as("supervisor").get(f"/distribution/absences/{org['absence'].pk}/redistribute/")
+    page = response.content.decode()
+    assert '<li data-case="C-OTT-3">C-OTT-3 → Ana Tremblay' in page and '<li data-case="C-OTT-4">' in page
+    row = page[page.index('<tr data-case="C-OTT-5">'):].split("</tr>")[0]
+    assert "Ana Tremblay" in row and "former officer of this case (continuity)" in row
+
+
+def test_the_redistribution_page_of_an_absence_already_covered_says_there_is_nothing_to_move(client_as, org, covered):
+    response = client_as("supervisor").get(f"/distribution/absences/{org['absence'].pk}/redistribute/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<li data-case="C-OTT-3">C-OTT-3 → Ana Tremblay' in page and "Nothing to move." in page
