@@ -186,3 +186,15 @@ def test_case_lists_show_labels_not_codes(client_as, org, new_case):
     Case.objects.filter(pk=new_case.pk).update(factors="mental_health;indigenous_planning", language="fr")
     page = client_as("supervisor").get("/distribution/sites/OTT/recommend/").content.decode()
     assert "<td>French</td><td>mental health, Indigenous case planning</td>" in page
+
+
+def test_percentages_follow_the_pages_language(client_as, org):
+    from django.conf import settings
+
+    client = client_as("supervisor")
+    english = client.get("/distribution/sites/OTT/").context
+    ana = next(row for row in english["rows"] if row["code"] == "PO-ANA")
+    shown = f"{ana['pct']:.0f}"
+    assert f'<td class="num utilisation">{shown}%</td>' in client.get("/distribution/sites/OTT/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert f'<td class="num utilisation">{shown}\u00a0%</td>' in client.get("/distribution/sites/OTT/").content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,13 @@ def code_labels(codes_list) -> str:
 def localised_name(region) -> str:
     """A region's name in the page's language."""
     return region.display_name(get_language() or "en")
+
+
+@register.filter
+def pct(value, digits: int = 0) -> str:
+    """A figure already in percent, localised: 99 → "99%" in English, "99 %" in French (a
+    no-break space before the sign, as French typography wants); None → "—"."""
+    if value is None or value == "":
+        return "—"
+    number = floatformat(float(value), int(digits))
+    return f"{number}\u00a0%" if (get_language() or "en").startswith("fr") else f"{number}%"
