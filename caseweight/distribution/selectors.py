@@ -58,9 +58,23 @@ def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def covering_officers(*, cases: QuerySet[Case] | Iterable[int], start: dt.date, end: dt.date) -> dict[int, str]:
+def officers_then(*, cases: QuerySet[Case] | Iterable[int], day: dt.date) -> dict[int, int | None]:
+    """The officer (id) each case had on `day`, for the cases given another officer since, by the
+    assignment history: the officer the first later change took it from (None: it had none)."""
+    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    rows = Assignment.objects.filter(case__in=cases, at__gte=after).order_by("at", "pk")
+    then: dict[int, int | None] = {}
+    for case_id, from_id in rows.values_list("case_id", "from_officer_id"):
+        then.setdefault(case_id, from_id)
+    return then
+
+
+def covering_officers(
+    *, cases: QuerySet[Case] | Iterable[int], start: dt.date, end: dt.date, owners: dict[int, int | None] | None = None
+) -> dict[int, str]:
     """Who covers each case for the period `start`..`end` (officer code by case id), for the cases
-    that a colleague covers.
+    that a colleague covers. `owners` (officer id by case id) overrides the case's officer, for a
+    past period (see officers_then).
 
     A cover is in force when its absence overlaps the period, and it applies when its absent
     officer is carrying the case: start from the case's officer and follow the covers (A absent,
@@ -73,10 +87,11 @@ def covering_officers(*, cases: QuerySet[Case] | Iterable[int], start: dt.date, 
         .order_by("-at", "-pk")
         .values_list("case_id", "absence__officer_id", "officer__code", "officer_id", "case__officer_id")
     )
+    then = owners or {}
     owners = {}
     for case_id, absent_id, code, officer_id, owner_id in rows:
         covers[case_id].append((absent_id, code, officer_id))
-        owners[case_id] = owner_id
+        owners[case_id] = then.get(case_id, owner_id)
     out = {}
     for case_id, entries in covers.items():
         carrier, code, used = owners[case_id], None, set()
@@ -116,12 +131,14 @@ def site_workloads(
 
 
 def _site_workloads(
-    *, sites: Iterable[Site], as_of: dt.date | None, with_history: bool, only_officers: Collection[str] | None = None
+    *, sites: Iterable[Site], as_of: dt.date | None, with_history: bool, only_officers: Collection[str] | None = None,
+    as_held_then: bool = False,
 ) -> dict[int, wl.SiteWorkload]:
     """`site_workloads`; with `only_officers` (officer codes), each site's workload keeps only
     those of its officers and the cases they carry (their own, not covered by a colleague, and
     those they cover): enough for those officers' loads, which come out the same, at a fraction
-    of the cost on a large site."""
+    of the cost on a large site. With `as_held_then`, each case is given to the officer who had it on
+    `as_of` by the assignment history (officers_then), rather than to today's."""
     sites = list(sites)
     if not sites:
         return {}
@@ -145,7 +162,10 @@ def _site_workloads(
     open_cases = Case.objects.filter(case_open_filter(on=as_of), site__in=site_ids, opened__lte=as_of)
     extra = approved_flag_hours(cases=open_cases)
     former = former_officers(cases=open_cases) if with_history else {}
-    covered = covering_officers(cases=open_cases, start=start, end=end)
+    # Looking back (sustained overload): each case with the officer who had it then. Plans use
+    # today's officers whatever their date, as they will change today's assignments.
+    then = officers_then(cases=open_cases, day=as_of) if as_held_then else {}
+    covered = covering_officers(cases=open_cases, start=start, end=end, owners=then)
     # Rows rather than model instances (several times faster over tens of thousands of cases); the
     # model's own properties read them, so level and factors mean the same as on a Case.
     cases: dict[int, list] = defaultdict(list)
@@ -161,13 +181,16 @@ def _site_workloads(
             found = factor_sets[row.factors] = frozenset(factor_list(row))
         return found
 
+    def officer_of(row) -> int | None:
+        return then.get(row.id, row.officer_id)
+
     out = {}
     for site in sites:
         by_code = {o.pk: o.code for o in officers[site.pk]}
         site_officers, site_cases = officers[site.pk], cases[site.pk]
         if only_officers is not None:
             site_officers = [o for o in site_officers if o.code in only_officers]
-            site_cases = [c for c in site_cases if covered.get(c.id, by_code.get(c.officer_id)) in only_officers]
+            site_cases = [c for c in site_cases if covered.get(c.id, by_code.get(officer_of(c))) in only_officers]
         out[site.pk] = wl.SiteWorkload(
             site=site.code,
             kind=site.kind,
@@ -190,7 +213,7 @@ def _site_workloads(
                     language=c.language,
                     extra_hours=extra.get(c.id, 0.0),
                     former_officers=former.get(c.id, ()),
-                    officer=by_code.get(c.officer_id) if c.officer_id else None,
+                    officer=by_code.get(officer_of(c)),
                     covered_by=covered.get(c.id),
                 )
                 for c in site_cases
@@ -225,7 +248,7 @@ def factor_minutes(*, policy: Policy, language: str = "en") -> list[tuple[str, s
 def site_loads(*, site: Site, policy: Policy, as_of: dt.date | None = None) -> tuple[wl.SiteWorkload, list[dict]]:
     """Each officer's load this week, plus whether they were red for SUSTAINED_WEEKS weeks in a
     row up to this one (each past week with that week's absences, reductions and open cases, and
-    today's assignments: the assignment history is not replayed)."""
+    each case with the officer who had it then, by the assignment history)."""
     from caseweight.engine.load import officer_loads
 
     as_of = as_of or timezone.localdate()
@@ -251,7 +274,7 @@ def _past_utilisations(
         for back in range(SUSTAINED_WEEKS - 1, 0, -1):
             # Only the red officers' past weeks count: build the workloads with them alone.
             day = as_of - dt.timedelta(weeks=back)
-            past = _site_workloads(sites=red, as_of=day, with_history=False, only_officers=red_officers)
+            past = _site_workloads(sites=red, as_of=day, with_history=False, only_officers=red_officers, as_held_then=True)
             for pk, workload in past.items():
                 for load in officer_loads(workload, policy):
                     history[pk][load.officer].append(load.utilisation)

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from caseweight.cases.models import Case
 from caseweight.distribution import selectors
@@ -245,7 +246,8 @@ def test_status_counts_reads_as_many_times_for_3_sites_as_for_10(db):
         (entry,) = counts.values()
         assert (entry["officers"], entry["red"], entry["sustained"]) == (2 * n, n, n)
         assert {region: dict(e) for region, e in counts.items()} == summed_site_loads(chosen, MARCH)
-    assert queries[3] == queries[10] == 1 + 6 * 4  # the sites; this week and the 3 past weeks, one query a table each
+    # The sites; this week, one query a table; the 3 past weeks, the same and who held the cases then.
+    assert queries[3] == queries[10] == 1 + 6 + 7 * 3
 
 
 def test_the_overview_page_totals_the_regions_and_marks_the_overloaded_sites(client_as, org, monkeypatch):
@@ -263,3 +265,33 @@ def test_the_overview_page_totals_the_regions_and_marks_the_overloaded_sites(cli
     assert 'data-site="MTL">MTL</a>, ' in page or 'data-site="MTL">MTL</a></td>' in page  # nobody red there
     regional = client_as("regional_manager").get("/distribution/").content.decode()
     assert "national-total" not in regional  # one region: its row is the total
+
+
+def test_past_weeks_give_each_case_to_the_officer_who_had_it_then(org):
+    """Ana is given 40 heavy cases on 4 March: red that week, but not before, so not sustained,
+    by the assignment history. With the same cases hers since January she would be."""
+    from caseweight.distribution.models import Assignment
+
+    ott, ana = org["sites"]["OTT"], org["officers"]["PO-ANA"]
+    heavy_cases(ott, ana, "C-OTT-H")
+    given = Assignment.objects.bulk_create([
+        Assignment(case=case, officer=ana, method="batch") for case in Case.objects.filter(ref__startswith="C-OTT-H")
+    ])  # fmt: skip
+    at = lambda day: timezone.make_aware(dt.datetime.combine(day, dt.time(10)))  # noqa: E731
+    Assignment.objects.filter(pk__in=[a.pk for a in given]).update(at=at(MARCH))
+    policy = selectors.distribution_policy()
+
+    def ana_row(as_of):
+        return next(row for row in selectors.site_loads(site=ott, policy=policy, as_of=as_of)[1]
+                    if row["load"].officer == "PO-ANA")  # fmt: skip
+
+    assert (ana_row(MARCH)["status"], ana_row(MARCH)["sustained"]) == ("red", False)
+    week_before = selectors._site_workloads(sites=[ott], as_of=MARCH - dt.timedelta(weeks=1), with_history=False,
+                                            as_held_then=True)[ott.pk]  # fmt: skip
+    assert {c.officer for c in week_before.cases if c.ref.startswith("C-OTT-H")} == {None}  # not hers yet
+    counts = selectors.status_counts(sites=Site.objects.filter(code="OTT"), policy=policy, as_of=MARCH)
+    assert (counts[ott.region_id]["red"], counts[ott.region_id]["sustained"]) == (1, 0)
+    Assignment.objects.filter(pk__in=[a.pk for a in given]).update(at=at(dt.date(2026, 1, 5)))
+    assert ana_row(MARCH)["sustained"] is True
+    counts = selectors.status_counts(sites=Site.objects.filter(code="OTT"), policy=policy, as_of=MARCH)
+    assert counts[ott.region_id]["sustained"] == 1
