@@ -30,6 +30,12 @@ class DecisionForm(forms.Form):
         return data
 
 
+class EndFlagForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("ended", _("End"))], widget=forms.HiddenInput, initial="ended")
+    note = forms.CharField(label=_("Why the case no longer needs these hours"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
 class ComplexityForm(forms.Form):
     factors = forms.MultipleChoiceField(label=_("Complexity factors present"), required=False,
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip

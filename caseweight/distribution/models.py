@@ -31,6 +31,7 @@ FLAG_STATE_CHOICES = [
     ("approved", _("Approved")),
     ("changed", _("Approved with changed hours")),
     ("declined", _("Declined")),
+    ("ended", _("Ended: no longer counted")),
 ]
 COUNTED_FLAG_STATES = ("approved", "changed")
 
@@ -66,8 +67,10 @@ class ComplexityAssessment(models.Model):
 
 
 class CaseFlag(models.Model):
-    """An officer asks for extra (intensive-supervision) hours a month on a case. Only an approved
-    flag (as asked, or with changed hours) counts in the workload, as the case's extra hours."""
+    """An officer asks for the extra (intensive-supervision) hours a month a case needs. Only an
+    approved flag (as asked, or with changed hours) counts in the workload, as the case's extra
+    hours; a later approved flag replaces it (it states the case's whole need, so nothing is counted
+    twice), and a supervisor ends it when the case no longer needs the hours."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags", verbose_name=_("case"))
     raised_by = models.ForeignKey(

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from caseweight.cases.models import Case
@@ -35,13 +35,14 @@ def distribution_policy(name: str | None = None) -> Policy:
 
 
 def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int]) -> dict[int, float]:
-    """Approved (or changed) flag hours a month by case id."""
+    """The extra hours a month of each case with a counted flag: its latest approved (or changed)
+    flag's hours, by decision time; an earlier one is replaced, not added."""
     rows = (
         CaseFlag.objects.filter(case__in=cases, state__in=COUNTED_FLAG_STATES)
-        .values("case_id")
-        .annotate(hours=Sum("approved_hours"))
+        .order_by("case_id", F("decided_at").asc(nulls_first=True), "pk")  # the same on every database
+        .values_list("case_id", "approved_hours")
     )
-    return {row["case_id"]: float(row["hours"] or 0) for row in rows}
+    return {case_id: float(hours or 0) for case_id, hours in rows}  # the latest of each case wins
 
 
 def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
@@ -228,8 +229,21 @@ def unassigned_cases(*, site: Site, as_of: dt.date | None = None) -> QuerySet[Ca
     return Case.objects.filter(case_open_filter(on=as_of), site=site, officer__isnull=True).order_by("ref")
 
 
-def flags_for_cases(*, cases: QuerySet[Case]) -> QuerySet[CaseFlag]:
-    return CaseFlag.objects.filter(case__in=cases).select_related("case", "raised_by", "decided_by")
+def flags_for_cases(*, cases: QuerySet[Case]) -> list[CaseFlag]:
+    """The flags on `cases`, newest first; each approved one that a later approved flag on its case
+    replaced has `replaced` set (see approved_flag_hours)."""
+    flags = list(CaseFlag.objects.filter(case__in=cases).select_related("case", "raised_by", "decided_by"))
+    latest: dict[int, CaseFlag] = {}
+    for flag in sorted((f for f in flags if f.state in COUNTED_FLAG_STATES), key=_decided_order):
+        latest[flag.case_id] = flag
+    for flag in flags:
+        flag.replaced = flag.state in COUNTED_FLAG_STATES and latest[flag.case_id] is not flag
+    return flags
+
+
+def _decided_order(flag: CaseFlag) -> tuple:
+    """The order approved_flag_hours reads flags in (decision time, then id; undecided first)."""
+    return (flag.decided_at is not None, flag.decided_at or 0, flag.pk)
 
 
 def assessments_of(*, case: Case) -> QuerySet[ComplexityAssessment]:

@@ -20,7 +20,14 @@ from caseweight.accounts import scope
 from caseweight.audit.context import current_actor
 from caseweight.cases.models import Case
 from caseweight.distribution import selectors
-from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Cover, Reduction
+from caseweight.distribution.models import (
+    COUNTED_FLAG_STATES,
+    Assignment,
+    CaseFlag,
+    ComplexityAssessment,
+    Cover,
+    Reduction,
+)
 from caseweight.organisation.models import Absence, Officer
 
 DECIDERS = ("supervisor", "regional_manager", "national_analyst")
@@ -36,6 +43,10 @@ class CaseAlreadyAssigned(DistributionError):
 
 class PlanOutdated(DistributionError):
     pass
+
+
+class FlagStateError(DistributionError):
+    """The decision does not fit the flag's state (e.g. deciding twice)."""
 
 
 # --- complexity ---------------------------------------------------------------------------------
@@ -65,12 +76,20 @@ def flag_raise(*, case: Case, user, hours: Decimal, reason: str) -> CaseFlag:
 
 
 def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = None, note: str = "") -> CaseFlag:
-    """Approve (as asked), change (approve other hours) or decline a flag. Nobody decides their own."""
+    """Approve (as asked), change (approve other hours) or decline a requested flag; end a counted
+    one (its hours stop counting; the record stays). Nobody decides on their own flag."""
     if scope.role_of(user) not in DECIDERS:
         raise DistributionError(_("Only a supervisor or manager may decide on a flag."))
     if flag.raised_by_id == user.pk:
         raise DistributionError(_("You cannot decide on a flag you raised."))
-    if decision == "approved":
+    if decision == "ended":
+        if flag.state not in COUNTED_FLAG_STATES:
+            raise FlagStateError(_("Only an approved flag can be ended."))
+    elif flag.state != "requested":
+        raise FlagStateError(_("This flag was already decided on."))
+    if decision == "ended":
+        pass  # the approved hours stay on record; the state stops them counting
+    elif decision == "approved":
         flag.approved_hours = flag.hours_requested
     elif decision == "changed":
         if hours is None or Decimal(hours) <= 0:

@@ -27,7 +27,7 @@ from caseweight.accounts import scope
 from caseweight.accounts.access import get_in_scope, require
 from caseweight.distribution import selectors, services
 from caseweight.distribution.reasons import reword
-from caseweight.distribution.forms import ComplexityForm, DecisionForm, FlagForm, ReductionForm
+from caseweight.distribution.forms import ComplexityForm, DecisionForm, EndFlagForm, FlagForm, ReductionForm
 from caseweight.distribution.models import CaseFlag, Reduction
 from caseweight.engine.assignment import assign_cases, rebalance, recommend_officers, redistribute_absence
 from caseweight.engine.load import CaseHours
@@ -314,7 +314,7 @@ def case_flags(request, ref):
     flags = selectors.flags_for_cases(cases=type(case).objects.filter(pk=case.pk))
     return render(request, "distribution/flags.html", {
         "case": case, "form": form, "flags": flags, "can_decide": _is_manager(request.user),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(), "end_form": EndFlagForm(),
     })  # fmt: skip
 
 
@@ -324,7 +324,7 @@ def flag_decide(request, pk):
     require(_is_manager(request.user))
     flag = get_object_or_404(CaseFlag.objects.select_related("case"), pk=pk)
     get_in_scope(scope.cases_for(request.user), pk=flag.case_id)
-    form = DecisionForm(request.POST)
+    form = (EndFlagForm if request.POST.get("decision") == "ended" else DecisionForm)(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -333,6 +333,9 @@ def flag_decide(request, pk):
     try:
         services.flag_decide(flag=flag, user=request.user, decision=form.cleaned_data["decision"],
                              hours=form.cleaned_data.get("hours"), note=form.cleaned_data.get("note", ""))  # fmt: skip
+    except services.FlagStateError as error:
+        messages.error(request, str(error))
+        return redirect("distribution_flags", ref=flag.case.ref)
     except services.DistributionError as error:
         raise PermissionDenied(str(error)) from None
     messages.success(request, _("Decision recorded."))

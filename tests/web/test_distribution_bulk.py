@@ -44,10 +44,15 @@ def busy(org, users):
                              end=dt.date(2026, 7, 6))  # fmt: skip
     cases = org["cases"]
     raiser = users["supervisor"]
+    # Two approvals on C-OTT-2: 1.25 h decided on 3 June, then 4.50 h on 20 June (created in the other
+    # order). The later decision counts, not the sum nor the last created; a request and a decline do not.
+    decided = {"approved": dt.datetime(2026, 6, 20, 9, tzinfo=dt.timezone.utc),
+               "changed": dt.datetime(2026, 6, 3, 9, tzinfo=dt.timezone.utc)}  # fmt: skip
     for state, asked, approved in (("approved", "4.50", "4.50"), ("changed", "3.00", "1.25"), ("requested", "10", None),
                                    ("declined", "8", None)):  # fmt: skip
         CaseFlag.objects.create(case=cases["C-OTT-2"], raised_by=raiser, hours_requested=Decimal(asked), reason="r",
-                                state=state, approved_hours=None if approved is None else Decimal(approved))  # fmt: skip
+                                state=state, approved_hours=None if approved is None else Decimal(approved),
+                                decided_at=decided.get(state))  # fmt: skip
     CaseFlag.objects.create(case=cases["C-KIN-1"], raised_by=raiser, hours_requested=Decimal("2"), reason="r",
                             state="approved", approved_hours=Decimal("2"))  # fmt: skip
     Cover.objects.create(case=cases["C-OTT-3"], officer=ana, absence=org["absence"])
@@ -83,7 +88,7 @@ def expected() -> dict[str, wl.SiteWorkload]:
             cases=(
                 wl.Case(ref="C-OTT-1", level="A", language="en", officer="PO-ANA", former_officers=("PO-BEN",)),
                 wl.Case(ref="C-OTT-2", level="intensive", language="fr", factors=frozenset({"mental_health", "trauma"}),
-                        officer="PO-ANA", extra_hours=5.75),
+                        officer="PO-ANA", extra_hours=4.5),
                 wl.Case(ref="C-OTT-3", level="C", language="en", officer="PO-BEN", covered_by="PO-CAL"),
                 wl.Case(ref="C-OTT-6", level="B", language="fr", officer=None),
                 wl.Case(ref="C-OTT-7", level="D", language="en", officer="PO-BEN"),

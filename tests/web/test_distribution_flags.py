@@ -38,7 +38,12 @@ def test_the_workload_changes_only_when_a_flag_is_approved(client_as, org, users
     assert (flag.state, flag.approved_hours, flag.decided_by) == ("changed", Decimal("2.50"), users["supervisor"])
     assert _hours(ott, "C-OTT-1") == pytest.approx(base + 2.5)  # 2.5 approved hours a month, by hand
 
-    services.flag_decide(flag=flag, user=users["supervisor"], decision="declined", note="reviewed")
+    with pytest.raises(services.FlagStateError):  # decided already: it can only be ended now
+        services.flag_decide(flag=flag, user=users["supervisor"], decision="declined", note="reviewed")
+    response = client.post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "ended", "note": "contacts back to monthly"})
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert (flag.state, flag.approved_hours, flag.decision_note) == ("ended", Decimal("2.50"), "contacts back to monthly")
     assert _hours(ott, "C-OTT-1") == pytest.approx(base)
 
 
@@ -80,3 +85,31 @@ def test_a_supervisor_sees_the_flag_and_its_history(client_as, org, users):
 def test_a_union_analyst_sees_no_flag(client_as, org, users):
     services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="x")
     assert client_as("union_analyst").get("/distribution/cases/C-OTT-1/flags/").status_code == 403
+
+
+def test_a_later_approved_flag_replaces_the_earlier_one(client_as, org, users):
+    ott = org["sites"]["OTT"]
+    base = _hours(ott, "C-OTT-1")
+    first = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="weekly")
+    services.flag_decide(flag=first, user=users["supervisor"], decision="approved")
+    second = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("5"), reason="twice")
+    services.flag_decide(flag=second, user=users["supervisor"], decision="changed", hours=Decimal("4"))
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base + 4)  # the latest approval, not 3 + 4
+    page = client_as("supervisor").get("/distribution/cases/C-OTT-1/flags/").content.decode()
+    first_row = page[page.index(f'<tr data-flag="{first.pk}"'):].split("</tr>")[0]
+    assert "replaced by a later approved flag" in first_row
+    assert f'id="end-{second.pk}"' in page and f'id="end-{first.pk}"' in page
+    services.flag_decide(flag=second, user=users["supervisor"], decision="ended")
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base + 3)  # the earlier approval counts again
+
+
+def test_a_decided_flag_cannot_be_decided_again_and_a_declined_one_cannot_be_ended(client_as, org, users):
+    flag = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="x")
+    services.flag_decide(flag=flag, user=users["supervisor"], decision="declined")
+    client = client_as("supervisor")
+    response = client.post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "approved"}, follow=True)
+    assert "This flag was already decided on." in response.content.decode()
+    response = client.post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "ended"}, follow=True)
+    assert "Only an approved flag can be ended." in response.content.decode()
+    flag.refresh_from_db()
+    assert flag.state == "declined"
