@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseweight.accounts import scope
@@ -53,3 +56,12 @@ class AbsenceAdmin(RoleScopedAdmin):
     @admin.display(description=_("site"), ordering="officer__site__code")
     def site(self, absence):
         return absence.officer.site.code
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """An absence just recorded: point to the plan that shares out the officer's cases."""
+        if obj.officer.cases.filter(closed__isnull=True).exists():
+            messages.info(request, format_html(
+                gettext('{name} carries cases: <a href="{url}">plan who covers them during the absence</a>.'),
+                name=obj.officer.name, url=reverse("distribution_redistribute", args=[obj.pk]),
+            ))  # fmt: skip
+        return super().response_add(request, obj, post_url_continue)

@@ -228,3 +228,13 @@ def test_saving_a_row_outside_ones_scope_is_refused_even_past_the_form(users, or
     with pytest.raises(PermissionDenied), transaction.atomic():
         CaseAdmin(Case, admin.site).save_model(request, case, form=None, change=True)
     assert Case.objects.get(pk=case.pk).site.code == "OTT"
+
+
+def test_recording_an_absence_points_to_the_plan_for_the_officers_cases(client_as, org):
+    from caseweight.organisation.models import Absence
+
+    data = {"officer": org["officers"]["PO-ANA"].pk, "kind": "sick", "start": "2026-12-01", "end": "2026-12-11",
+            "_save": "Save"}  # fmt: skip
+    response = client_as("supervisor").post(reverse("admin:organisation_absence_add"), data, follow=True)
+    absence = Absence.objects.get(officer__code="PO-ANA", start=dt.date(2026, 12, 1))
+    assert f'<a href="/distribution/absences/{absence.pk}/redistribute/">plan who covers them' in response.content.decode()
