@@ -118,6 +118,17 @@ def reduction_record(*, officer: Officer, hours_per_week: Decimal, reason: str, 
     )
 
 
+def reduction_end(*, reduction: Reduction, end) -> Reduction:
+    """End a reduction on `end` (its last day): from the next day the officer's capacity is whole again."""
+    if end < reduction.start:
+        raise DistributionError(_("The end is before the start."))
+    if reduction.end is not None and end >= reduction.end:
+        raise DistributionError(_("This reduction already ends by then."))
+    reduction.end = end
+    reduction.save(update_fields=["end"])
+    return reduction
+
+
 # --- assignment -----------------------------------------------------------------------------------
 
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("cases/<str:ref>/flags/", views.case_flags, name="distribution_flags"),
     path("cases/<str:ref>/complexity/", views.complexity, name="distribution_complexity"),
     path("flags/<int:pk>/decide/", views.flag_decide, name="distribution_flag_decide"),
+    path("reductions/<int:pk>/end/", views.reduction_end, name="distribution_reduction_end"),
 ]

@@ -8,6 +8,7 @@ outside one's scope or role → 403; unknown → 404.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -390,4 +391,22 @@ def reductions(request, code):
     return render(request, "distribution/reductions.html", {
         "site": site, "form": form,
         "reductions": Reduction.objects.filter(officer__site=site).select_related("officer", "recorded_by"),
+        "today": timezone.localdate(),
     })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["POST"])
+def reduction_end(request, pk):
+    reduction = get_object_or_404(Reduction.objects.select_related("officer__site"), pk=pk)
+    site = _managed_site(request, reduction.officer.site.code)
+    try:
+        end = dt.date.fromisoformat(request.POST.get("end", ""))
+        services.reduction_end(reduction=reduction, end=end)
+    except ValueError:
+        messages.error(request, _("Give the last day of the reduction as a date."))
+    except services.DistributionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Reduction ended on %(end)s.") % {"end": date_format(end, "DATE_FORMAT")})
+    return redirect("distribution_reductions", code=site.code)

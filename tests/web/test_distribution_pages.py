@@ -198,3 +198,35 @@ def test_percentages_follow_the_pages_language(client_as, org):
     assert f'<td class="num utilisation">{shown}%</td>' in client.get("/distribution/sites/OTT/").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert f'<td class="num utilisation">{shown}\u00a0%</td>' in client.get("/distribution/sites/OTT/").content.decode()
+
+
+def test_a_supervisor_ends_a_reduction_and_the_capacity_is_whole_again_after_it(client_as, org, monkeypatch):
+    from caseweight.distribution import selectors
+
+    reduction = Reduction.objects.create(officer=org["officers"]["PO-ANA"], hours_per_week=3, reason="phased_return",
+                                         start=dt.date(2026, 1, 5))  # fmt: skip
+    client = client_as("supervisor")
+    assert f'id="end-reduction-{reduction.pk}"' in client.get("/distribution/sites/OTT/reductions/").content.decode()
+    response = client.post(f"/distribution/reductions/{reduction.pk}/end/", {"end": "2026-03-06"}, follow=True)
+    assert "Reduction ended on" in response.content.decode()
+    reduction.refresh_from_db()
+    assert reduction.end == dt.date(2026, 3, 6)
+    assert AuditEntry.objects.filter(entity="reduction", action="update").exists()
+    policy, ott = selectors.distribution_policy(), org["sites"]["OTT"]
+
+    def ana_capacity(as_of):
+        workload, rows = selectors.site_loads(site=ott, policy=policy, as_of=as_of)
+        return next(row["load"].capacity_hours for row in rows if row["load"].officer == "PO-ANA")
+
+    full = 37.5 * 0.9 * 52 / 12  # 37.5 h × FTE 1 less 10% other duties, a month
+    assert ana_capacity(dt.date(2026, 3, 4)) == pytest.approx(full - 3 * 52 / 12)  # its last week
+    assert ana_capacity(dt.date(2026, 3, 11)) == pytest.approx(full)
+    # Refused: a date before its start, a forged date, another site's reduction.
+    assert "before the start" in client.post(f"/distribution/reductions/{reduction.pk}/end/", {"end": "2025-12-01"},
+                                             follow=True).content.decode()  # fmt: skip
+    assert "as a date" in client.post(f"/distribution/reductions/{reduction.pk}/end/", {"end": "soon"},
+                                      follow=True).content.decode()  # fmt: skip
+    kims = Reduction.objects.create(officer=org["officers"]["PO-KIM"], hours_per_week=2, reason="committee",
+                                    start=dt.date(2026, 1, 1))  # fmt: skip
+    assert client.post(f"/distribution/reductions/{kims.pk}/end/", {"end": "2026-03-06"}).status_code == 403
+    assert client_as("officer").post(f"/distribution/reductions/{reduction.pk}/end/", {"end": "2026-03-01"}).status_code == 403
