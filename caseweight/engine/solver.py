@@ -238,41 +238,25 @@ def polish(problem: Problem, plan: np.ndarray, *, max_passes: int = 10) -> np.nd
     ``improve`` it also moves items between officers below the maximum, which frees room where
     it is needed (e.g. an officer with two specialisations hands a case to a colleague with one,
     then takes one from the most utilised); it moves many items, so it is for new cases only."""
-    plan = plan.copy()
-    load = loads(problem, plan)
-    cap, hours = problem.capacity, problem.hours
-    order = np.argsort(-hours, kind="stable")
-    for _ in range(max_passes):
-        moved = 0
-        for i in order:
-            j = plan[i]
-            allowed = problem.allowed[problem.group[i]]
-            if j < 0 or len(allowed) < 2:
-                continue
-            h = hours[i]
-            change = (2 * load[allowed] * h + h * h) / cap[allowed] - (2 * load[j] * h - h * h) / cap[j]
-            best = int(np.argmin(change))
-            k = int(allowed[best])
-            if k != j and change[best] < -TIE * max(1.0, h * h / cap[j]):
-                load[j] -= h
-                load[k] += h
-                plan[i] = k
-                moved += 1
-        if not moved:
-            break
-    return plan
+    return _lower_squares(problem, plan, max_passes=max_passes, at_no_cost=False)
 
 
 def even_out(problem: Problem, plan: np.ndarray, *, max_passes: int = 10, deadline: float | None = None) -> np.ndarray:
-    """``polish`` at no cost, for any final plan: single moves, heaviest item first, that lower
-    Σ load² / capacity while the officer taking the item stays at or under the plan's largest
-    utilisation and gets at least the soft points the item had where it was (so no anchor is left
-    and no preference lost: a rebalance moves no more cases).
+    """``polish`` at no cost, for any final plan: only the moves after which the officer taking the
+    item stays at or under the plan's largest utilisation and gets at least the soft points the item
+    had where it was (so no anchor is left and no preference lost: a rebalance moves no more cases).
 
     Why: when the largest utilisation is set by someone the plan cannot relieve (an officer whose
     own cases already overload them), every plan under it is optimal to the solver, which then
     may pile the new cases on one colleague; this shares them out among the others. Every move
     keeps the plan valid, so it may stop at ``deadline`` (a time.perf_counter value)."""
+    return _lower_squares(problem, plan, max_passes=max_passes, at_no_cost=True, deadline=deadline)
+
+
+def _lower_squares(problem: Problem, plan: np.ndarray, *, max_passes: int, at_no_cost: bool,
+                   deadline: float | None = None) -> np.ndarray:  # fmt: skip
+    """Single moves, heaviest item first, to the allowed officer that most lowers Σ load² /
+    capacity, while one does; `at_no_cost`: see ``even_out``."""
     plan = plan.copy()
     load = loads(problem, plan)
     cap, hours = problem.capacity, problem.hours
@@ -288,14 +272,15 @@ def even_out(problem: Problem, plan: np.ndarray, *, max_passes: int = 10, deadli
             allowed = problem.allowed[problem.group[i]]
             if j < 0 or len(allowed) < 2:
                 continue
-            scores = problem.scores[problem.group[i]]
-            points = np.zeros(len(allowed), dtype=np.int64) if scores is None else scores[allowed].astype(np.int64)
-            points = points + problem.anchor_points * (allowed == anchors[i])
-            here = int(points[allowed == j][0])
             h = hours[i]
             change = (2 * load[allowed] * h + h * h) / cap[allowed] - (2 * load[j] * h - h * h) / cap[j]
-            fits = (points >= here) & ((load[allowed] + h) / cap[allowed] <= top) & (allowed != j)
-            change = np.where(fits, change, np.inf)
+            if at_no_cost:
+                scores = problem.scores[problem.group[i]]
+                points = np.zeros(len(allowed), dtype=np.int64) if scores is None else scores[allowed].astype(np.int64)
+                points = points + problem.anchor_points * (allowed == anchors[i])
+                fits = (points >= points[allowed == j][0]) & ((load[allowed] + h) / cap[allowed] <= top)
+                change = np.where(fits, change, np.inf)
+            change = np.where(allowed == j, np.inf, change)
             best = int(np.argmin(change))
             if change[best] < -TIE * max(1.0, h * h / cap[j]):
                 k = int(allowed[best])
