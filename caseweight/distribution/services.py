@@ -8,6 +8,7 @@ commit, then finds an officer there and gets CaseAlreadyAssigned.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from caseweight.accounts import scope
 from caseweight.audit.context import current_actor
 from caseweight.cases.models import Case
 from caseweight.distribution import selectors
+from caseweight.distribution.reasons import reword
 from caseweight.distribution.models import (
     COUNTED_FLAG_STATES,
     Assignment,
@@ -28,7 +30,8 @@ from caseweight.distribution.models import (
     Cover,
     Reduction,
 )
-from caseweight.organisation.models import Absence, Officer
+from caseweight.engine.assignment import hard_rule_breaks
+from caseweight.organisation.models import Absence, Officer, Site
 
 DECIDERS = ("supervisor", "regional_manager", "national_analyst")
 
@@ -43,6 +46,10 @@ class CaseAlreadyAssigned(DistributionError):
 
 class PlanOutdated(DistributionError):
     pass
+
+
+class RuleBroken(DistributionError):
+    """A choice or plan would break a hard rule (presence, language, specialisation)."""
 
 
 class FlagStateError(DistributionError):
@@ -133,7 +140,8 @@ def reduction_end(*, reduction: Reduction, end) -> Reduction:
 
 
 def case_assign(*, case_id: int, officer: Officer, user=None, method: str = "manual") -> Assignment:
-    """Give an unassigned case to an officer of its site; CaseAlreadyAssigned if someone was quicker."""
+    """Give an unassigned case to an officer of its site whom the hard rules allow this week;
+    CaseAlreadyAssigned if someone was quicker."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.officer_id is not None:
@@ -141,7 +149,25 @@ def case_assign(*, case_id: int, officer: Officer, user=None, method: str = "man
                 _("Case %(ref)s was just assigned to %(officer)s by someone else.")
                 % {"ref": case.ref, "officer": Officer.objects.get(pk=case.officer_id).code}
             )
+        if officer.site_id == case.site_id:
+            _refuse_rule_breaks(site=case.site, moves=[(case.ref, officer.code)], period=None)
         return _move(case=case, officer=officer, user=user, method=method)
+
+
+def _refuse_rule_breaks(*, site: Site, moves: list[tuple[str, str]], period, excluded=frozenset()) -> None:
+    """RuleBroken when a move (case ref, officer code) breaks a hard rule for the period (default:
+    this week): plans and choices come back from a page, and a form can be forged."""
+    workload = selectors.site_workload(site=site, as_of=period[0] if period else None)
+    breaks = hard_rule_breaks(workload, selectors.distribution_policy(), moves, period=period or workload.period,
+                              excluded=frozenset(excluded))  # fmt: skip
+    if breaks:
+        ref, (code, reasons) = next(iter(breaks.items()))
+        name = Officer.objects.filter(site=site, code=code).values_list("name", flat=True).first() or code
+        raise RuleBroken(
+            _("Case %(ref)s may not go to %(name)s: %(reasons)s. Nothing was written.")
+            % {"ref": ref, "name": name, "reasons": "; ".join(r["text"] for r in reword([x.to_dict() for x in reasons],
+                                                                                        allowed=False))}
+        )  # fmt: skip
 
 
 def _move(*, case: Case, officer: Officer, user, method: str) -> Assignment:
@@ -212,9 +238,21 @@ def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Abs
                     _("Case %(ref)s changed since the plan was made: nothing was written. Make the plan again.")
                     % {"ref": move["case"]}
                 )
+        period = (absence.start, absence.end) if absence is not None else _plan_period(plan)
+        _refuse_rule_breaks(site=Site.objects.get(pk=site_id), moves=[(m["case"], m["officer"]) for m in moves],
+                            period=period, excluded={absence.officer.code} if absence is not None else ())  # fmt: skip
         if absence is not None:
             return [
                 Cover.objects.create(case=cases[m["case"]], officer=officers[m["officer"]], absence=absence, assigned_by=user)
                 for m in moves
             ]
         return [_move(case=cases[m["case"]], officer=officers[m["officer"]], user=user, method=method) for m in moves]
+
+
+def _plan_period(plan: dict):
+    """The (start, end) the plan was made for, or None (this week) when it says none readable."""
+    try:
+        start, end = (dt.date.fromisoformat(day) for day in plan["period"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (start, end) if start <= end else None

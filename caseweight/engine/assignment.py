@@ -401,6 +401,7 @@ def _plan(kind: str, site: _Site, cases: Sequence[Case], problem: mm.Problem, so
     unassignable = tuple(
         Unassignable(case.ref, float(problem.hours[i]), site.exclusions(case)) for i, case in enumerate(cases) if plan[i] < 0
     )
+    period = {"period": [site.period[0].isoformat(), site.period[1].isoformat()]} if site.period else {}
     return Plan(
         kind=kind,
         site=site.workload.site,
@@ -409,7 +410,7 @@ def _plan(kind: str, site: _Site, cases: Sequence[Case], problem: mm.Problem, so
         officers=_officer_changes(site, before, after, problem.hours, plan, origin),
         assignments=assignments,
         unassignable=unassignable,
-        extra=extra or {},
+        extra={**period, **(extra or {})},
     )
 
 
@@ -651,6 +652,31 @@ def recommend_officers(workload: SiteWorkload, policy: Policy, case: Case | str)
         ),
         excluded=tuple(excluded),
     )
+
+
+def hard_rule_breaks(
+    workload: SiteWorkload, policy: Policy, moves: Iterable[tuple[str, str]], *,
+    period: tuple[dt.date, dt.date] | None, excluded: frozenset[str] = frozenset(),
+) -> dict[str, tuple[str, tuple[Reason, ...]]]:  # fmt: skip
+    """The moves (case ref, officer code) that would break a hard rule for the period, by case ref:
+    (officer, reasons). For a plan coming back from outside (a page's form) before it is written;
+    `excluded` are officers who may take nothing (the absent officer of a redistribution)."""
+    cases = {c.ref: c for c in workload.cases}
+    out = {}
+    for ref, code in moves:
+        if ref not in cases:
+            continue  # the caller checks that the case is still where the plan found it
+        position = workload.officer_position(code)
+        if position < 0:
+            out[ref] = (code, (Reason("no_capacity", "carries no caseload at this site"),))
+            continue
+        officer = workload.officers[position]
+        reasons = exclusions(workload, officer, cases[ref], policy, capacity=capacity_hours(officer, policy), period=period)
+        if code in excluded and not any(r.rule == "absent" for r in reasons):
+            reasons.insert(0, Reason("absent", "the absent officer whose cases are redistributed"))
+        if reasons:
+            out[ref] = (code, tuple(reasons))
+    return out
 
 
 def _missing(ref: str, workload: SiteWorkload):

@@ -280,3 +280,19 @@ def test_hard_rules_are_never_broken_and_every_case_is_placed_or_explained(site,
     for change in plan.officers:
         added = sum(a.hours for a in plan.assignments if a.officer == change.officer)
         assert change.load_after_hours == pytest.approx(change.load_before_hours + added)
+
+
+def test_hard_rule_breaks_names_each_rule_a_move_would_break():
+    from caseweight.engine.assignment import hard_rule_breaks
+
+    site = SiteWorkload("OTT", "parole_office", (
+        Officer("ANA", **FR_INDIGENOUS),
+        Officer("BEN", languages=frozenset({"en"})),
+        Officer("CAT", absences=(Absence(dt.date(2025, 6, 3), dt.date(2025, 6, 4), "sick"),), **FR_INDIGENOUS),
+    ), cases=(NEW,), period=WEEK)  # fmt: skip
+    assert hard_rule_breaks(site, CSC, [("N1", "ANA")], period=WEEK) == {}
+    (officer_code, reasons), = hard_rule_breaks(site, CSC, [("N1", "BEN")], period=WEEK).values()
+    assert officer_code == "BEN" and [r.rule for r in reasons] == ["language", "specialisation"]
+    assert [r.rule for r in hard_rule_breaks(site, CSC, [("N1", "CAT")], period=WEEK)["N1"][1]] == ["absent"]
+    assert [r.rule for r in hard_rule_breaks(site, CSC, [("N1", "ANA")], period=WEEK, excluded=frozenset({"ANA"}))["N1"][1]] == ["absent"]
+    assert hard_rule_breaks(site, CSC, [("N1", "ZED")], period=WEEK)["N1"][0] == "ZED"  # not an officer of the site

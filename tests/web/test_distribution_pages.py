@@ -230,3 +230,31 @@ def test_a_supervisor_ends_a_reduction_and_the_capacity_is_whole_again_after_it(
                                     start=dt.date(2026, 1, 1))  # fmt: skip
     assert client.post(f"/distribution/reductions/{kims.pk}/end/", {"end": "2026-03-06"}).status_code == 403
     assert client_as("officer").post(f"/distribution/reductions/{reduction.pk}/end/", {"end": "2026-03-01"}).status_code == 403
+
+
+def test_a_forged_choice_or_plan_that_breaks_a_hard_rule_writes_nothing(client_as, org):
+    """The pages offer only allowed officers; a forged form must not get round the rules."""
+    import json
+
+    french = Case.objects.create(ref="C-OTT-FR", site=org["sites"]["OTT"], supervision_level="B", language="fr",
+                                 opened=dt.date(2025, 6, 1))  # fmt: skip
+    client = client_as("supervisor")
+    # Ben speaks no French: not offered for this case, and refused when forged.
+    response = client.post("/distribution/sites/OTT/recommend/C-OTT-FR/", {"officer": "PO-BEN", "rank": "2"}, follow=True)
+    assert "Case C-OTT-FR may not go to Ben Clark: does not speak French. Nothing was written." in response.content.decode()
+    french.refresh_from_db()
+    assert french.officer is None and not Assignment.objects.exists()
+    # A batch plan edited to send it to Ben.
+    plan = json.loads(client.get("/distribution/sites/OTT/assign/").context["plan_json"])
+    assert [(a["case"], a["officer"]) for a in plan["assignments"]] == [("C-OTT-FR", "PO-ANA")]
+    plan["assignments"][0]["officer"] = "PO-BEN"
+    response = client.post("/distribution/sites/OTT/assign/", {"plan": json.dumps(plan)}, follow=True)
+    assert "may not go to Ben Clark: does not speak French" in response.content.decode()
+    assert Case.objects.get(ref="C-OTT-FR").officer is None
+    # A redistribution plan edited to have the absent officer cover his own case.
+    absence = org["absence"]
+    plan = json.loads(client.get(f"/distribution/absences/{absence.pk}/redistribute/").context["plan_json"])
+    plan["assignments"][0]["officer"] = "PO-BEN"
+    response = client.post(f"/distribution/absences/{absence.pk}/redistribute/", {"plan": json.dumps(plan)}, follow=True)
+    assert "may not go to Ben Clark: absent from" in response.content.decode()
+    assert not Cover.objects.exists()
