@@ -32,6 +32,7 @@ FLAG_STATE_CHOICES = [
     ("changed", _("Approved with changed hours")),
     ("declined", _("Declined")),
     ("ended", _("Ended: no longer counted")),
+    ("replaced", _("Replaced by a later approved flag")),
 ]
 COUNTED_FLAG_STATES = ("approved", "changed")
 
@@ -69,8 +70,9 @@ class ComplexityAssessment(models.Model):
 class CaseFlag(models.Model):
     """An officer asks for the extra (intensive-supervision) hours a month a case needs. Only an
     approved flag (as asked, or with changed hours) counts in the workload, as the case's extra
-    hours; a later approved flag replaces it (it states the case's whole need, so nothing is counted
-    twice), and a supervisor ends it when the case no longer needs the hours."""
+    hours. At most one flag of a case counts: approving another replaces it (a flag states the
+    case's whole need, so nothing is counted twice), and a supervisor ends it when the case no
+    longer needs the hours. Who decided, and who ended or replaced it, stay on the flag."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags", verbose_name=_("case"))
     raised_by = models.ForeignKey(
@@ -89,6 +91,12 @@ class CaseFlag(models.Model):
     )  # fmt: skip
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("ended by"),
+    )  # fmt: skip
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_note = models.TextField(_("end note"), blank=True)
 
     class Meta:
         ordering = ["-raised_at", "-pk"]

@@ -35,8 +35,9 @@ def distribution_policy(name: str | None = None) -> Policy:
 
 
 def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int]) -> dict[int, float]:
-    """The extra hours a month of each case with a counted flag: its latest approved (or changed)
-    flag's hours, by decision time; an earlier one is replaced, not added."""
+    """The extra hours a month of each case with a counted flag: its approved (or changed) flag's
+    hours. Approving a flag replaces the one before (services.flag_decide); should two be counted
+    all the same (written outside the services), the later decision wins: hours are never added."""
     rows = (
         CaseFlag.objects.filter(case__in=cases, state__in=COUNTED_FLAG_STATES)
         .order_by("case_id", F("decided_at").asc(nulls_first=True), "pk")  # the same on every database
@@ -229,21 +230,8 @@ def unassigned_cases(*, site: Site, as_of: dt.date | None = None) -> QuerySet[Ca
     return Case.objects.filter(case_open_filter(on=as_of), site=site, officer__isnull=True).order_by("ref")
 
 
-def flags_for_cases(*, cases: QuerySet[Case]) -> list[CaseFlag]:
-    """The flags on `cases`, newest first; each approved one that a later approved flag on its case
-    replaced has `replaced` set (see approved_flag_hours)."""
-    flags = list(CaseFlag.objects.filter(case__in=cases).select_related("case", "raised_by", "decided_by"))
-    latest: dict[int, CaseFlag] = {}
-    for flag in sorted((f for f in flags if f.state in COUNTED_FLAG_STATES), key=_decided_order):
-        latest[flag.case_id] = flag
-    for flag in flags:
-        flag.replaced = flag.state in COUNTED_FLAG_STATES and latest[flag.case_id] is not flag
-    return flags
-
-
-def _decided_order(flag: CaseFlag) -> tuple:
-    """The order approved_flag_hours reads flags in (decision time, then id; undecided first)."""
-    return (flag.decided_at is not None, flag.decided_at or 0, flag.pk)
+def flags_for_cases(*, cases: QuerySet[Case]) -> QuerySet[CaseFlag]:
+    return CaseFlag.objects.filter(case__in=cases).select_related("case", "raised_by", "decided_by", "ended_by")
 
 
 def assessments_of(*, case: Case) -> QuerySet[ComplexityAssessment]:

@@ -83,8 +83,9 @@ def flag_raise(*, case: Case, user, hours: Decimal, reason: str) -> CaseFlag:
 
 
 def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = None, note: str = "") -> CaseFlag:
-    """Approve (as asked), change (approve other hours) or decline a requested flag; end a counted
-    one (its hours stop counting; the record stays). Nobody decides on their own flag."""
+    """Approve (as asked), change (approve other hours) or decline a requested flag; approving one
+    replaces the case's flag that counted until then. End a counted flag (its hours stop counting;
+    the record stays). Nobody decides on their own flag."""
     if scope.role_of(user) not in DECIDERS:
         raise DistributionError(_("Only a supervisor or manager may decide on a flag."))
     if flag.raised_by_id == user.pk:
@@ -92,11 +93,10 @@ def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = 
     if decision == "ended":
         if flag.state not in COUNTED_FLAG_STATES:
             raise FlagStateError(_("Only an approved flag can be ended."))
-    elif flag.state != "requested":
+        return _flag_end(flag, user=user, state="ended", note=note)
+    if flag.state != "requested":
         raise FlagStateError(_("This flag was already decided on."))
-    if decision == "ended":
-        pass  # the approved hours stay on record; the state stops them counting
-    elif decision == "approved":
+    if decision == "approved":
         flag.approved_hours = flag.hours_requested
     elif decision == "changed":
         if hours is None or Decimal(hours) <= 0:
@@ -106,10 +106,23 @@ def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = 
         flag.approved_hours = None
     else:
         raise DistributionError(_("Unknown decision."))
-    flag.state = decision
-    flag.decided_by = user
-    flag.decided_at = timezone.now()
-    flag.decision_note = note
+    with transaction.atomic():
+        if decision in COUNTED_FLAG_STATES:
+            for earlier in CaseFlag.objects.filter(case_id=flag.case_id, state__in=COUNTED_FLAG_STATES).exclude(pk=flag.pk):
+                _flag_end(earlier, user=user, state="replaced", note="")
+        flag.state = decision
+        flag.decided_by = user
+        flag.decided_at = timezone.now()
+        flag.decision_note = note
+        flag.save()
+    return flag
+
+
+def _flag_end(flag: CaseFlag, *, user, state: str, note: str) -> CaseFlag:
+    flag.state = state
+    flag.ended_by = user
+    flag.ended_at = timezone.now()
+    flag.end_note = note
     flag.save()
     return flag
 

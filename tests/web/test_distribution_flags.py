@@ -43,7 +43,8 @@ def test_the_workload_changes_only_when_a_flag_is_approved(client_as, org, users
     response = client.post(f"/distribution/flags/{flag.pk}/decide/", {"decision": "ended", "note": "contacts back to monthly"})
     assert response.status_code == 302
     flag.refresh_from_db()
-    assert (flag.state, flag.approved_hours, flag.decision_note) == ("ended", Decimal("2.50"), "contacts back to monthly")
+    assert (flag.state, flag.approved_hours, flag.end_note) == ("ended", Decimal("2.50"), "contacts back to monthly")
+    assert (flag.decided_by, flag.decision_note) == (users["supervisor"], "2.5 is enough")  # the approval stays on record
     assert _hours(ott, "C-OTT-1") == pytest.approx(base)
 
 
@@ -93,14 +94,20 @@ def test_a_later_approved_flag_replaces_the_earlier_one(client_as, org, users):
     first = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="weekly")
     services.flag_decide(flag=first, user=users["supervisor"], decision="approved")
     second = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("5"), reason="twice")
-    services.flag_decide(flag=second, user=users["supervisor"], decision="changed", hours=Decimal("4"))
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base + 3)  # the second is only asked for
+    services.flag_decide(flag=second, user=users["regional_manager"], decision="changed", hours=Decimal("4"))
     assert _hours(ott, "C-OTT-1") == pytest.approx(base + 4)  # the latest approval, not 3 + 4
+    first.refresh_from_db()
+    assert (first.state, first.decided_by, first.ended_by) == ("replaced", users["supervisor"], users["regional_manager"])
     page = client_as("supervisor").get("/distribution/cases/C-OTT-1/flags/").content.decode()
     first_row = page[page.index(f'<tr data-flag="{first.pk}"'):].split("</tr>")[0]
-    assert "replaced by a later approved flag" in first_row
-    assert f'id="end-{second.pk}"' in page and f'id="end-{first.pk}"' in page
-    services.flag_decide(flag=second, user=users["supervisor"], decision="ended")
-    assert _hours(ott, "C-OTT-1") == pytest.approx(base + 3)  # the earlier approval counts again
+    assert "Replaced by a later approved flag" in first_row and "Stopped counting: regional" in first_row
+    assert f'id="end-{second.pk}"' in page and f'id="end-{first.pk}"' not in page
+    services.flag_decide(flag=second, user=users["supervisor"], decision="ended", note="monthly again")
+    assert _hours(ott, "C-OTT-1") == pytest.approx(base)  # ended: nothing counts, the replaced one stays replaced
+    second.refresh_from_db()
+    assert (second.state, second.decided_by, second.ended_by, second.end_note) == (
+        "ended", users["regional_manager"], users["supervisor"], "monthly again")
 
 
 def test_a_decided_flag_cannot_be_decided_again_and_a_declined_one_cannot_be_ended(client_as, org, users):
