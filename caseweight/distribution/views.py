@@ -220,6 +220,11 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
     if request.method == "POST":
         try:
             plan = json.loads(request.POST.get("plan", ""))
+            moves = plan.get("assignments", []) if isinstance(plan, dict) else None
+            if not isinstance(moves, list) or not all(
+                isinstance(m, dict) and isinstance(m.get("case"), str) and isinstance(m.get("officer"), str) for m in moves
+            ):
+                raise ValueError("not a plan")
             written = services.plan_apply(plan=plan, site_id=site.pk, user=request.user, method=method, absence=absence)
         except (ValueError, KeyError, TypeError):
             messages.error(request, _("The plan could not be read. Make it again."))

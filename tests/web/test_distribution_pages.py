@@ -258,3 +258,12 @@ def test_a_forged_choice_or_plan_that_breaks_a_hard_rule_writes_nothing(client_a
     response = client.post(f"/distribution/absences/{absence.pk}/redistribute/", {"plan": json.dumps(plan)}, follow=True)
     assert "may not go to Ben Clark: absent from" in response.content.decode()
     assert not Cover.objects.exists()
+
+
+@pytest.mark.parametrize("forged", ["", "not json", "[]", '{"assignments": 3}', '{"assignments": ["C-OTT-1"]}',
+                                    '{"assignments": [{"case": "C-OTT-1"}]}'])
+def test_a_plan_that_is_not_one_is_refused_with_a_message(client_as, org, forged):
+    response = client_as("supervisor").post("/distribution/sites/OTT/assign/", {"plan": forged}, follow=True)
+    assert response.status_code == 200
+    assert "The plan could not be read. Make it again." in response.content.decode()
+    assert not Assignment.objects.exists()
