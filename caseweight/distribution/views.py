@@ -317,10 +317,13 @@ def case_flags(request, ref):
                                 reason=form.cleaned_data["reason"])  # fmt: skip
             messages.success(request, _("Flag sent to your supervisor."))
             return redirect("distribution_flags", ref=case.ref)
-    flags = selectors.flags_for_cases(cases=type(case).objects.filter(pk=case.pk))
+    flags = list(selectors.flags_for_cases(cases=type(case).objects.filter(pk=case.pk)))
+    if _is_manager(request.user):
+        for flag in flags:  # one form a flag, each with its own field ids so its labels point at its fields
+            flag.decision_form = DecisionForm(auto_id=f"id_{flag.pk}_%s")
+            flag.end_form = EndFlagForm(auto_id=f"id_end_{flag.pk}_%s")
     return render(request, "distribution/flags.html", {
         "case": case, "form": form, "flags": flags, "can_decide": _is_manager(request.user),
-        "decision_form": DecisionForm(), "end_form": EndFlagForm(),
     })  # fmt: skip
 
 

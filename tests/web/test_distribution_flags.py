@@ -120,3 +120,11 @@ def test_a_decided_flag_cannot_be_decided_again_and_a_declined_one_cannot_be_end
     assert "Only an approved flag can be ended." in response.content.decode()
     flag.refresh_from_db()
     assert flag.state == "declined"
+
+
+def test_each_decision_form_on_a_flags_page_has_its_own_field_ids(client_as, org, users):
+    first = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("3"), reason="a")
+    second = services.flag_raise(case=org["cases"]["C-OTT-1"], user=users["officer"], hours=Decimal("2"), reason="b")
+    page = client_as("supervisor").get("/distribution/cases/C-OTT-1/flags/").content.decode()
+    assert f'id="id_{first.pk}_note"' in page and f'id="id_{second.pk}_note"' in page
+    assert page.count('id="id_note"') == 0
