@@ -35,6 +35,7 @@ FLAG_STATE_CHOICES = [
     ("replaced", _("Replaced by a later approved flag")),
 ]
 COUNTED_FLAG_STATES = ("approved", "changed")
+ENDED_FLAG_STATES = ("ended", "replaced")  # counted from decided_at until ended_at
 
 ASSIGNMENT_METHOD_CHOICES = [
     ("manual", _("Manual")),

@@ -17,6 +17,7 @@ from caseweight.cases.models import Case
 from caseweight.cases.selectors import case_open_filter
 from caseweight.distribution.models import (
     COUNTED_FLAG_STATES,
+    ENDED_FLAG_STATES,
     ENGINE_REDUCTION_REASON,
     Assignment,
     CaseFlag,
@@ -34,16 +35,26 @@ def distribution_policy(name: str | None = None) -> Policy:
     return load_policy(name or settings.DEFAULT_POLICY, search_dirs=policy_search_dirs())
 
 
-def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int]) -> dict[int, float]:
+def approved_flag_hours(*, cases: QuerySet[Case] | Iterable[int], on: dt.date | None = None) -> dict[int, float]:
     """The extra hours a month of each case with a counted flag: its approved (or changed) flag's
     hours. Approving a flag replaces the one before (services.flag_decide); should two be counted
-    all the same (written outside the services), the later decision wins: hours are never added."""
-    rows = (
-        CaseFlag.objects.filter(case__in=cases, state__in=COUNTED_FLAG_STATES)
-        .order_by("case_id", F("decided_at").asc(nulls_first=True), "pk")  # the same on every database
-        .values_list("case_id", "approved_hours")
-    )
-    return {case_id: float(hours or 0) for case_id, hours in rows}  # the latest of each case wins
+    all the same (written outside the services), the later decision wins: hours are never added.
+
+    `on` a past day: the flags that counted that day, by their dates (approved by then, not yet
+    ended or replaced)."""
+    flags = CaseFlag.objects.filter(case__in=cases)
+    if on is None:
+        flags = flags.filter(state__in=COUNTED_FLAG_STATES)
+    else:
+        after = _start_of_day_after(on)
+        flags = flags.filter(state__in=(*COUNTED_FLAG_STATES, *ENDED_FLAG_STATES), approved_hours__isnull=False,
+                             decided_at__lt=after).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=after))  # fmt: skip
+    rows = flags.order_by("case_id", F("decided_at").asc(nulls_first=True), "pk").values_list("case_id", "approved_hours")
+    return {case_id: float(hours or 0) for case_id, hours in rows}  # the latest of each case wins (same on every database)
+
+
+def _start_of_day_after(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
 def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
@@ -63,8 +74,7 @@ def former_officers(*, cases: QuerySet[Case]) -> dict[int, tuple[str, ...]]:
 def officers_then(*, cases: QuerySet[Case] | Iterable[int], day: dt.date) -> dict[int, int | None]:
     """The officer (id) each case had on `day`, for the cases given another officer since, by the
     assignment history: the officer the first later change took it from (None: it had none)."""
-    after = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    rows = Assignment.objects.filter(case__in=cases, at__gte=after).order_by("at", "pk")
+    rows = Assignment.objects.filter(case__in=cases, at__gte=_start_of_day_after(day)).order_by("at", "pk")
     then: dict[int, int | None] = {}
     for case_id, from_id in rows.values_list("case_id", "from_officer_id"):
         then.setdefault(case_id, from_id)
@@ -140,7 +150,8 @@ def _site_workloads(
     those of its officers and the cases they carry (their own, not covered by a colleague, and
     those they cover): enough for those officers' loads, which come out the same, at a fraction
     of the cost on a large site. With `as_held_then`, each case is given to the officer who had it on
-    `as_of` by the assignment history (officers_then), rather than to today's."""
+    `as_of` by the assignment history (officers_then), rather than to today's, with the flag hours
+    that counted that day."""
     sites = list(sites)
     if not sites:
         return {}
@@ -162,7 +173,7 @@ def _site_workloads(
         )
     # The open cases as a subquery for the per-case reads: no list of ids (there may be tens of thousands).
     open_cases = Case.objects.filter(case_open_filter(on=as_of), site__in=site_ids, opened__lte=as_of)
-    extra = approved_flag_hours(cases=open_cases)
+    extra = approved_flag_hours(cases=open_cases, on=as_of if as_held_then else None)
     former = former_officers(cases=open_cases) if with_history else {}
     # Looking back (sustained overload): each case with the officer who had it then. Plans use
     # today's officers whatever their date, as they will change today's assignments.
@@ -250,7 +261,7 @@ def factor_minutes(*, policy: Policy, language: str = "en") -> list[tuple[str, s
 def site_loads(*, site: Site, policy: Policy, as_of: dt.date | None = None) -> tuple[wl.SiteWorkload, list[dict]]:
     """Each officer's load this week, plus whether they were red for SUSTAINED_WEEKS weeks in a
     row up to this one (each past week with that week's absences, reductions and open cases, and
-    each case with the officer who had it then, by the assignment history)."""
+    each case with the officer who had it then, by the assignment history, and that week's flag hours)."""
     from caseweight.engine.load import officer_loads
 
     as_of = as_of or timezone.localdate()

@@ -300,3 +300,22 @@ def test_past_weeks_give_each_case_to_the_officer_who_had_it_then(org):
     assert ana_row(MARCH)["sustained"] is True
     counts = selectors.status_counts(sites=Site.objects.filter(code="OTT"), policy=policy, as_of=MARCH)
     assert counts[ott.region_id]["sustained"] == 1
+
+
+def test_past_weeks_count_the_flag_hours_of_their_own_day(org, users):
+    """A flag approved on 2 March counts from then, not in February; one ended on 20 February
+    counted until then; one replaced on 1 February by another counted until then."""
+    case = org["cases"]["C-OTT-2"]
+    at = lambda day: timezone.make_aware(dt.datetime.combine(day, dt.time(10)))  # noqa: E731
+    raiser = users["officer"]
+
+    def flag(hours, state, decided, ended=None):
+        CaseFlag.objects.create(case=case, raised_by=raiser, hours_requested=hours, reason="r", state=state,
+                                approved_hours=hours, decided_at=at(decided), ended_at=ended and at(ended))  # fmt: skip
+
+    flag(Decimal("1"), "replaced", dt.date(2026, 1, 5), ended=dt.date(2026, 2, 1))
+    flag(Decimal("2"), "ended", dt.date(2026, 2, 1), ended=dt.date(2026, 2, 20))
+    flag(Decimal("4"), "approved", dt.date(2026, 3, 2))
+    on = lambda day: selectors.approved_flag_hours(cases=[case.pk], on=day).get(case.pk, 0.0)  # noqa: E731
+    assert [on(dt.date(2026, 1, 20)), on(dt.date(2026, 2, 10)), on(dt.date(2026, 2, 25)), on(MARCH)] == [1, 2, 0, 4]
+    assert selectors.approved_flag_hours(cases=[case.pk]) == {case.pk: 4.0}  # today: the one that counts
