@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from caseweight.cases.models import Case
 from caseweight.organisation.models import Absence, Officer, Region, Site
@@ -21,6 +22,14 @@ PASSWORD = "a-long-test-password-1"
 def fast_password_hashing(settings):
     """Django's default hasher is slow on purpose (about 0.3 s a password); tests make many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_behind():
+    """A French request leaves French active in the thread (LocaleMiddleware does not reset it);
+    without this, a later test that makes no request (a command's output) would read French."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
