@@ -44,6 +44,7 @@ ASSIGNMENT_METHOD_CHOICES = [
     ("redistribution", _("Absence redistribution")),
     ("rebalance", _("Rebalance")),
     ("import", _("Import")),
+    ("unassigned", _("Unassigned")),
 ]
 
 
@@ -147,10 +148,14 @@ class Reduction(models.Model):
 
 
 class Assignment(models.Model):
-    """Who was given which case, when, by whom and how. Gives former officers (continuity)."""
+    """Who was given which case, when, by whom and how: each change of a case's officer, so the
+    history gives former officers (continuity) and who had a case on a past day. `officer` is
+    empty when the case was taken from `from_officer` and left without one."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case"))
-    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("officer"))
+    officer = models.ForeignKey(
+        Officer, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", verbose_name=_("officer")
+    )
     from_officer = models.ForeignKey(
         Officer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("from officer")
     )

@@ -196,24 +196,24 @@ def _move(*, case: Case, officer: Officer, user, method: str) -> Assignment:
 
 
 def record_other_assignment(*, case: Case, from_officer_id: int | None) -> Assignment | None:
-    """An existing case saved with a new officer outside these services (the admin, a shell):
-    record it in the history as a manual assignment by whoever is acting (see signals)."""
-    if case.officer_id is None or case.officer_id == from_officer_id or getattr(case, "assignment_recorded", False):
+    """An existing case saved with another officer, or none, outside these services (the admin, a
+    shell): record it in the history, as done by whoever is acting (see signals)."""
+    if case.officer_id == from_officer_id or getattr(case, "assignment_recorded", False):
         return None
     return Assignment.objects.create(
         case=case, officer_id=case.officer_id, from_officer_id=from_officer_id, assigned_by_id=current_actor().user_id,
-        method="manual",
+        method="manual" if case.officer_id is not None else "unassigned",
     )  # fmt: skip
 
 
 def record_imported_assignments(given: list[tuple[Case, Officer | None]]) -> None:
-    """History rows for the existing cases an import gave another officer: (case, officer it had
-    before). Bulk inserts, like the import's own writes; the cases' audit entries show the change."""
+    """History rows for the existing cases an import gave another officer, or none: (case, officer
+    it had before). Bulk inserts, like the import's own writes; the cases' audit entries show the change."""
     user_id = current_actor().user_id
     Assignment.objects.bulk_create(
         [
             Assignment(case_id=case.pk, officer_id=case.officer_id, from_officer=before, assigned_by_id=user_id,
-                       method="import")
+                       method="import" if case.officer_id is not None else "unassigned")
             for case, before in given
         ],
         batch_size=2000,

@@ -1,5 +1,5 @@
-"""Keep the assignment history complete: an existing case given a new officer by a single save
-outside the distribution services (the admin, a shell) is recorded as a manual assignment. Imports
+"""Keep the assignment history complete: an existing case given another officer, or none, by a
+single save outside the distribution services (the admin, a shell) is recorded. Imports
 record theirs in bulk (imports.services); the services record their own, with their method. A
 case's first officer, given when it is created, is in the case's creation audit entry instead."""
 

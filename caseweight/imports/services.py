@@ -666,7 +666,7 @@ class _ImportRun:
                 record_imported_assignments([
                     (case, self.officers.get(before["officer"]) if before["officer"] else None)
                     for case, before, after in updated
-                    if after["officer"] and after["officer"] != before["officer"]
+                    if after["officer"] != before["officer"]
                 ])  # fmt: skip
         audit_record_many(audit)
 

@@ -62,8 +62,19 @@ def test_an_import_that_changes_officers_records_each_change_once(org, users):
         ]})  # fmt: skip
     assert history("C-OTT-1") == [("PO-ANA", "PO-BEN", "import", "analyst")]
     assert Assignment.objects.count() == 1
-    import_tables(tables={"cases": [{**row, "ref": "C-OTT-1", "officer": ""}]})  # unassigned: no officer to record
-    assert Assignment.objects.count() == 1
+    import_tables(tables={"cases": [{**row, "ref": "C-OTT-1", "officer": ""}]})  # taken from Ben, given to nobody
+    assert history("C-OTT-1") == [("PO-ANA", "PO-BEN", "import", "analyst"), ("PO-BEN", None, "unassigned", None)]
+
+
+def test_an_unassignment_is_recorded_so_a_past_day_gives_the_case_to_its_officer_then(org, users):
+    case = org["cases"]["C-OTT-3"]
+    with acting_as(Actor(users["supervisor"].pk, "supervisor", "admin")):
+        case.officer = None
+        case.save()
+    assert history("C-OTT-3") == [("PO-BEN", None, "unassigned", "supervisor")]
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert selectors.officers_then(cases=[case.pk], day=yesterday) == {case.pk: org["officers"]["PO-BEN"].pk}
+    assert selectors.former_officers(cases=Case.objects.filter(pk=case.pk)) == {case.pk: ("PO-BEN",)}
 
 
 def test_an_assignment_through_the_services_is_recorded_once_with_its_method(org, users):
