@@ -95,6 +95,14 @@ def render(plan: dict, format: str) -> str:
         lines.append(f"{a['case']:<16}{a['officer']:<14}{a['hours']:>7.1f}  {reasons}")
     for u in plan.get("unassignable", []):
         lines.append(f"{u['case']:<16}{'(none)':<14}{u.get('hours', 0):>7.1f}  {'; '.join(map(str, u.get('reasons', [])))}")
+    if "absence" in plan:
+        absence = plan["absence"]
+        lines += [
+            "",
+            f"absence of {absence['officer']} from {absence['start']} to {absence['end']} ({absence['days']} days): "
+            f"{len(plan.get('already_covered', []))} cases already covered; backfill or overtime needed: "
+            f"{plan['backfill_hours']:.1f} h a month, {plan['backfill_hours_for_absence']:.1f} h over the absence",
+        ]
     return "\n".join(lines) + "\n"
 
 

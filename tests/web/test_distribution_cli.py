@@ -95,3 +95,10 @@ def test_redistribution_conserves_the_absent_officers_cases(org):
     assert dict(Cover.objects.filter(absence=absence).values_list("case__ref", "officer__code")) == covered
     assert set(Case.objects.filter(ref__in=covered).values_list("officer__code", flat=True)) == {"PO-BEN"}
     assert not Assignment.objects.exists()
+
+
+def test_redistribute_prints_the_backfill_the_absence_needs(org):
+    out = run("redistribute", "--absence", str(org["absence"].pk))
+    plan = json.loads(run("redistribute", "--absence", str(org["absence"].pk), "--format", "json"))
+    assert (f"absence of PO-BEN from 2026-07-06 to 2026-07-17 (12 days): 0 cases already covered; backfill or overtime "
+            f"needed: {plan['backfill_hours']:.1f} h a month, {plan['backfill_hours_for_absence']:.1f} h over the absence") in out
