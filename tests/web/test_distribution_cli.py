@@ -98,7 +98,7 @@ def test_redistribution_conserves_the_absent_officers_cases(org):
 
 
 def test_redistribute_prints_the_backfill_the_absence_needs(org):
+    # Ana (146.25 h a month of capacity, 13.25 h of cases) takes Ben's 1.58 h case with room to spare.
     out = run("redistribute", "--absence", str(org["absence"].pk))
-    plan = json.loads(run("redistribute", "--absence", str(org["absence"].pk), "--format", "json"))
-    assert (f"absence of PO-BEN from 2026-07-06 to 2026-07-17 (12 days): 0 cases already covered; backfill or overtime "
-            f"needed: {plan['backfill_hours']:.1f} h a month, {plan['backfill_hours_for_absence']:.1f} h over the absence") in out
+    assert ("absence of PO-BEN from 2026-07-06 to 2026-07-17 (12 days): 0 cases already covered; backfill or overtime "
+            "needed: 0.0 h a month, 0.0 h over the absence") in out
