@@ -153,8 +153,10 @@ class Assignment(models.Model):
     empty when the case was taken from `from_officer` and left without one."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case"))
+    # SET_NULL: deleting an officer keeps the cases' history (the row's method tells an
+    # unassignment from a deleted officer).
     officer = models.ForeignKey(
-        Officer, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments", verbose_name=_("officer")
+        Officer, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments", verbose_name=_("officer")
     )
     from_officer = models.ForeignKey(
         Officer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("from officer")

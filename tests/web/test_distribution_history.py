@@ -83,3 +83,12 @@ def test_an_assignment_through_the_services_is_recorded_once_with_its_method(org
     services.case_assign(case_id=case.pk, officer=org["officers"]["PO-ANA"], user=users["supervisor"],
                          method="recommendation")  # fmt: skip
     assert history("C-OTT-NEW") == [(None, "PO-ANA", "recommendation", "supervisor")]
+
+
+def test_deleting_an_officer_keeps_the_history_of_the_cases_they_had(org, users):
+    case = org["cases"]["C-OTT-3"]
+    case.officer = org["officers"]["PO-ANA"]
+    case.save()
+    org["officers"]["PO-ANA"].delete()
+    assert history("C-OTT-3") == [("PO-BEN", None, "manual", None)]  # Ana is gone, the move is kept
+    assert selectors.former_officers(cases=Case.objects.filter(pk=case.pk)) == {case.pk: ("PO-BEN",)}
