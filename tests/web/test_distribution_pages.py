@@ -267,3 +267,18 @@ def test_a_plan_that_is_not_one_is_refused_with_a_message(client_as, org, forged
     assert response.status_code == 200
     assert "The plan could not be read. Make it again." in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_the_utilisation_chart_keeps_plain_numbers_in_french(client_as, org):
+    """SVG coordinates must read 123.4, never 123,4, whatever the page's language."""
+    import re
+
+    from django.conf import settings
+
+    client = client_as("supervisor")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get("/distribution/sites/OTT/").content.decode()
+    svg = page[page.index('<svg id="utilisation-chart"'):page.index("</svg>")]
+    numbers = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+    assert "\u00a0%</text>" in svg  # the labels stay French
