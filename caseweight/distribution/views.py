@@ -70,7 +70,7 @@ def _bars(rows: list[dict]) -> dict:
             "value_x": label + round(min(value, CHART_MAX) / CHART_MAX * plot, 1) + 4,
         })  # fmt: skip
     marks = [
-        {"x": label + round(level / CHART_MAX * plot, 1), "label": f"{int(level * 100)}%"} for level in (1.0, 1.1)
+        {"x": label + round(level / CHART_MAX * plot, 1), "pct": level * 100} for level in (1.0, 1.1)
     ]
     return {"bars": bars, "width": width, "label": label, "height": 6 + len(rows) * row_h + 18, "marks": marks,
             "axis_y": 6 + len(rows) * row_h + 14}  # fmt: skip

@@ -281,4 +281,4 @@ def test_the_utilisation_chart_keeps_plain_numbers_in_french(client_as, org):
     svg = page[page.index('<svg id="utilisation-chart"'):page.index("</svg>")]
     numbers = re.findall(r'\b(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
     assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
-    assert "\u00a0%</text>" in svg  # the labels stay French
+    assert "\u00a0%</text>" in svg and ">110\u00a0%</text>" in svg  # the labels stay French
