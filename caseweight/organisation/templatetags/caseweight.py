@@ -74,3 +74,9 @@ def pct(value, digits: int = 0) -> str:
         return "—"
     number = floatformat(float(value), int(digits))
     return f"{number}\u00a0%" if (get_language() or "en").startswith("fr") else f"{number}%"
+
+
+@register.simple_tag
+def colon() -> str:
+    """": " in English, " : " in French (a no-break space before the colon, as French typography wants)."""
+    return "\u00a0: " if (get_language() or "en").startswith("fr") else ": "
