@@ -72,8 +72,34 @@ def _round(value: float | None, digits: int) -> float | None:
 # --- plan objects ------------------------------------------------------------------------------
 
 
+class _LoadChange:
+    """An officer's load before and after a change, against their capacity (hours a month): for
+    dataclasses with fields capacity_hours, load_before_hours and load_after_hours."""
+
+    capacity_hours: float
+    load_before_hours: float
+    load_after_hours: float
+
+    @property
+    def utilisation_before(self) -> float | None:
+        return utilisation(self.load_before_hours, self.capacity_hours)
+
+    @property
+    def utilisation_after(self) -> float | None:
+        return utilisation(self.load_after_hours, self.capacity_hours)
+
+    def _load_dict(self) -> dict:
+        return {
+            "capacity_hours": _round(self.capacity_hours, 3),
+            "load_before_hours": _round(self.load_before_hours, 3),
+            "load_after_hours": _round(self.load_after_hours, 3),
+            "utilisation_before": _round(self.utilisation_before, 4),
+            "utilisation_after": _round(self.utilisation_after, 4),
+        }
+
+
 @dataclass(frozen=True)
-class OfficerChange:
+class OfficerChange(_LoadChange):
     officer: str
     present: bool  # present for the period (counted in the largest utilisation when capacity > 0)
     capacity_hours: float
@@ -83,14 +109,6 @@ class OfficerChange:
     hours_added: float = 0.0
     cases_removed: int = 0
     hours_removed: float = 0.0
-
-    @property
-    def utilisation_before(self) -> float | None:
-        return utilisation(self.load_before_hours, self.capacity_hours)
-
-    @property
-    def utilisation_after(self) -> float | None:
-        return utilisation(self.load_after_hours, self.capacity_hours)
 
     @property
     def overflow_hours(self) -> float:
@@ -105,11 +123,7 @@ class OfficerChange:
         return {
             "officer": self.officer,
             "present": self.present,
-            "capacity_hours": _round(self.capacity_hours, 3),
-            "load_before_hours": _round(self.load_before_hours, 3),
-            "load_after_hours": _round(self.load_after_hours, 3),
-            "utilisation_before": _round(self.utilisation_before, 4),
-            "utilisation_after": _round(self.utilisation_after, 4),
+            **self._load_dict(),
             "status_after": utilisation_status(self.utilisation_after) if self.present else "absent",
             "overflow_hours": _round(self.overflow_hours, 3),
             "cases_added": self.cases_added,
@@ -547,7 +561,7 @@ def _replace_plan(problem: mm.Problem, solution: mm.Solution, plan: np.ndarray) 
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(_LoadChange):
     officer: str
     rank: int
     capacity_hours: float
@@ -557,14 +571,6 @@ class Candidate:
     reasons: tuple[Reason, ...]
 
     @property
-    def utilisation_before(self) -> float | None:
-        return utilisation(self.load_before_hours, self.capacity_hours)
-
-    @property
-    def utilisation_after(self) -> float | None:
-        return utilisation(self.load_after_hours, self.capacity_hours)
-
-    @property
     def summary(self) -> str:
         return f"takes {self.officer} from {self.utilisation_before:.0%} to {self.utilisation_after:.0%}"
 
@@ -572,11 +578,7 @@ class Candidate:
         return {
             "officer": self.officer,
             "rank": self.rank,
-            "capacity_hours": _round(self.capacity_hours, 3),
-            "load_before_hours": _round(self.load_before_hours, 3),
-            "load_after_hours": _round(self.load_after_hours, 3),
-            "utilisation_before": _round(self.utilisation_before, 4),
-            "utilisation_after": _round(self.utilisation_after, 4),
+            **self._load_dict(),
             "status_after": utilisation_status(self.utilisation_after),
             "points": self.points,
             "summary": self.summary,
