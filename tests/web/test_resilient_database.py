@@ -17,8 +17,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from caseweight.cases.models import Case
-from caseweight.organisation.models import Absence, Officer, Region, Site
 from caseweight.staffing.selectors import staffing_inputs
 
 AS_OF = dt.date(2026, 11, 23)
@@ -31,18 +29,8 @@ def user_policies(settings, tmp_path):
 
 
 @pytest.fixture
-def recorded(org):
-    res = Site.objects.create(code="RES", name="Recorded Parole Office", region=Region.objects.get(code="ONT"),
-                              kind="parole_office", languages="en")  # fmt: skip
-    window_start = AS_OF - dt.timedelta(weeks=52)
-    for i in range(6):
-        officer = Officer.objects.create(code=f"PO-R{i}", name=f"Officer R{i}", site=res, role="po")
-        start = window_start + dt.timedelta(weeks=8 * i)
-        Absence.objects.create(officer=officer, kind="sick", start=start, end=start + dt.timedelta(days=6))
-    Case.objects.bulk_create(
-        [Case(ref=f"C-RES-{i}", site=res, supervision_level="B", opened=dt.date(2025, 1, 1)) for i in range(40)]
-    )
-    return res
+def recorded(recorded_site):
+    return recorded_site(as_of=AS_OF, kind="sick")
 
 
 def report(*args) -> dict:

@@ -22,8 +22,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from caseweight.cases.models import Case
-from caseweight.organisation.models import Absence, Officer, Region, Site
+from caseweight.organisation.models import Officer, Region, Site
 
 P_AWAY = 0.0865 + 0.0577 + 0.02 + 0.0192 + 0.0115
 ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "union_analyst")
@@ -35,18 +34,8 @@ def user_policies(settings, tmp_path):
 
 
 @pytest.fixture
-def recorded(org):
-    res = Site.objects.create(code="RES", name="Recorded Parole Office", region=Region.objects.get(code="ONT"),
-                              kind="parole_office", languages="en")  # fmt: skip
-    window_start = timezone.localdate() - dt.timedelta(weeks=52)
-    for i in range(6):
-        officer = Officer.objects.create(code=f"PO-R{i}", name=f"Officer R{i}", site=res, role="po")
-        start = window_start + dt.timedelta(weeks=8 * i)
-        Absence.objects.create(officer=officer, kind="annual", start=start, end=start + dt.timedelta(days=6))
-    Case.objects.bulk_create(
-        [Case(ref=f"C-RES-{i}", site=res, supervision_level="B", opened=dt.date(2025, 1, 1)) for i in range(40)]
-    )
-    return res
+def recorded(recorded_site):
+    return recorded_site(as_of=timezone.localdate(), kind="annual")
 
 
 def rows_of(html: str) -> list[str]:
