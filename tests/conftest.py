@@ -25,6 +25,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_user_policies(settings, tmp_path):
+    """User policies go to a fresh folder (settings.POLICIES_DIR), never the checkout's data folder."""
+    settings.POLICIES_DIR = tmp_path / "policies"
+
+
+@pytest.fixture(autouse=True)
 def no_language_left_behind():
     """A French request leaves French active in the thread (LocaleMiddleware does not reset it);
     without this, a later test that makes no request (a command's output) would read French."""

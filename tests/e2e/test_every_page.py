@@ -46,11 +46,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_page_opens_for_a_national_analyst_in_both_languages(page, live_server, org, sign_in, language):
     script_errors = []

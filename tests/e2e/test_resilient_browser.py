@@ -7,12 +7,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
-def test_a_supervisor_opens_the_resilience_page_and_sees_both_charts(page, live_server, users, policies, sign_in):
+def test_a_supervisor_opens_the_resilience_page_and_sees_both_charts(page, live_server, users, sign_in):
     sign_in("supervisor")
     page.goto(f"{live_server.url}/staffing/sites/OTT/")
     page.click("#resilience-links >> text=Resilient staffing")

@@ -15,9 +15,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def kingston(org, settings, tmp_path):
+def kingston(org):
     """KIN with 56 medium and 60 maximum cases and 3 parole officers (csc-current 4.00 FTE, usje-2021 5.04)."""
-    settings.POLICIES_DIR = tmp_path / "policies"
     kin = org["sites"]["KIN"]
     Officer.objects.bulk_create(
         [Officer(code=f"PO-K{i}", name=f"Kingston officer {i}", site=kin, role="po", fte=Decimal("1")) for i in (2, 3)]

@@ -38,11 +38,6 @@ RESILIENT_KEYS = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def no_user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 @pytest.fixture
 def folder(tmp_path):
     path = tmp_path / "data"

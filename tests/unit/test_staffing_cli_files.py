@@ -86,11 +86,6 @@ def workbook(tmp_path):
     return path
 
 
-@pytest.fixture(autouse=True)
-def no_user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"  # never the checkout's data folder
-
-
 def run(*args) -> str:
     out = io.StringIO()
     call_command("staffing", *args, stdout=out, stderr=io.StringIO())

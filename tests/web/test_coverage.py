@@ -33,11 +33,6 @@ BEN_MONTH = 95 / 60
 ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "union_analyst")
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 def coverage(*args) -> str:
     out = io.StringIO()
     call_command("coverage", *args, stdout=out, stderr=io.StringIO())

@@ -23,11 +23,6 @@ AS_OF = dt.date(2026, 11, 23)
 P_AWAY = 0.0865 + 0.0577 + 0.02 + 0.0192 + 0.0115
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 @pytest.fixture
 def recorded(recorded_site):
     return recorded_site(as_of=AS_OF, kind="sick")

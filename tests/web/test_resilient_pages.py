@@ -28,11 +28,6 @@ P_AWAY = 0.0865 + 0.0577 + 0.02 + 0.0192 + 0.0115
 ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "union_analyst")
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 @pytest.fixture
 def recorded(recorded_site):
     return recorded_site(as_of=timezone.localdate(), kind="annual")

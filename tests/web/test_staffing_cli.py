@@ -16,11 +16,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"
-
-
 def run(*args) -> str:
     out = io.StringIO()
     call_command("staffing", *args, stdout=out, stderr=io.StringIO())

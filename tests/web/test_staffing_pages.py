@@ -28,11 +28,6 @@ ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "union
 FIXTURE_CASE_REFS = ("C-OTT-1", "C-OTT-2", "C-OTT-3", "C-KIN-1", "C-KIN-2", "C-MTL-1")
 
 
-@pytest.fixture(autouse=True)
-def user_policies(settings, tmp_path):
-    settings.POLICIES_DIR = tmp_path / "policies"  # never the checkout's data folder
-
-
 @pytest.fixture
 def staffed(org):
     kin = org["sites"]["KIN"]
