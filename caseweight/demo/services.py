@@ -101,7 +101,7 @@ def demo_covers(*, today) -> int:
     absences = Absence.objects.filter(officer__site=site, start__lte=end, end__gte=start, covers__isnull=True)
     with acting_as(DEMO_ACTOR), transaction.atomic():
         for absence in absences.select_related("officer").order_by("start", "pk"):
-            workload = selectors.site_workload(site=site, as_of=today)
+            workload = selectors.site_workload(site=site, as_of=today, absences_through=absence.end)
             if absence.officer.code not in {o.code for o in workload.officers}:
                 continue  # carries no caseload
             plan = redistribute_absence(workload, policy, absence.officer.code, absence.start, absence.end,

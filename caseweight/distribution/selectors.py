@@ -126,11 +126,13 @@ def cover_ends(*, officer: Officer, refs: Iterable[str], period: tuple[dt.date, 
     return {ref: end for ref, end in sorted(rows, key=lambda row: row[1])}
 
 
-def site_workload(*, site: Site, as_of: dt.date | None = None) -> wl.SiteWorkload:
+def site_workload(*, site: Site, as_of: dt.date | None = None, absences_through: dt.date | None = None) -> wl.SiteWorkload:
     """The engine's view of one site for the week holding `as_of` (default today): its case-carrying
     officers with languages, specialisations, absences overlapping the week and reductions in force;
-    its open cases with level, factors, approved flag hours and former officers."""
-    return site_workloads(sites=[site], as_of=as_of)[site.pk]
+    its open cases with level, factors, approved flag hours and former officers. `absences_through`
+    adds the absences from then to that day: a redistribution needs its officers present for the
+    whole absence, which may last beyond the week."""
+    return _site_workloads(sites=[site], as_of=as_of, with_history=True, absences_through=absences_through)[site.pk]
 
 
 def site_workloads(
@@ -144,7 +146,7 @@ def site_workloads(
 
 def _site_workloads(
     *, sites: Iterable[Site], as_of: dt.date | None, with_history: bool, only_officers: Collection[str] | None = None,
-    as_held_then: bool = False,
+    as_held_then: bool = False, absences_through: dt.date | None = None,
 ) -> dict[int, wl.SiteWorkload]:
     """`site_workloads`; with `only_officers` (officer codes), each site's workload keeps only
     those of its officers and the cases they carry (their own, not covered by a colleague, and
@@ -163,7 +165,8 @@ def _site_workloads(
         officers[o.site_id].append(o)
     counted = Q(officer__site__in=site_ids, officer__role__in=COUNTED_ROLES)
     absences: dict[int, list[wl.Absence]] = defaultdict(list)
-    for a in Absence.objects.filter(counted, start__lte=end, end__gte=start).order_by("officer__code", "start", "pk"):
+    last = max(end, absences_through or end)
+    for a in Absence.objects.filter(counted, start__lte=last, end__gte=start).order_by("officer__code", "start", "pk"):
         absences[a.officer_id].append(wl.Absence(a.start, a.end, a.kind))
     reductions: dict[int, list[wl.Reduction]] = defaultdict(list)
     in_force = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))

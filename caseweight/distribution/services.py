@@ -31,6 +31,7 @@ from caseweight.distribution.models import (
     Reduction,
 )
 from caseweight.engine.assignment import hard_rule_breaks
+from caseweight.engine.workload import week_of
 from caseweight.organisation.models import Absence, Officer, Site
 
 DECIDERS = ("supervisor", "regional_manager", "national_analyst")
@@ -170,7 +171,8 @@ def case_assign(*, case_id: int, officer: Officer, user=None, method: str = "man
 def _refuse_rule_breaks(*, site: Site, moves: list[tuple[str, str]], period, excluded=frozenset()) -> None:
     """RuleBroken when a move (case ref, officer code) breaks a hard rule for the period (default:
     this week): plans and choices come back from a page, and a form can be forged."""
-    workload = selectors.site_workload(site=site, as_of=period[0] if period else None)
+    workload = selectors.site_workload(site=site, as_of=period[0] if period else None,
+                                       absences_through=period[1] if period else None)  # fmt: skip
     breaks = hard_rule_breaks(workload, selectors.distribution_policy(), moves, period=period or workload.period,
                               excluded=frozenset(excluded))  # fmt: skip
     if breaks:
@@ -220,10 +222,16 @@ def record_imported_assignments(given: list[tuple[Case, Officer | None]]) -> Non
     )  # fmt: skip
 
 
-def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Absence | None = None) -> list:
-    """Write an engine plan's assignments (Plan.to_dict()) in one transaction. Each case must still
-    be carried by whoever the plan found carrying it (its `from_officer`, or nobody), else nothing
-    is written.
+def plan_apply(
+    *, plan: dict, site_id: int, user=None, method: str, absence: Absence | None = None, as_of: dt.date | None = None
+) -> list:
+    """Write an engine plan's assignments (Plan.to_dict()) in one transaction, or nothing.
+
+    A plan comes back from a page or a file, so only its moves are read from it (case, officer,
+    from_officer), and each is checked against the database: the case must still be carried by
+    whoever the plan found carrying it (its `from_officer`, or nobody), and the move must keep the
+    hard rules for the server's period: the absence's dates for a redistribution, else the week of
+    `as_of` (default today). A period the plan names is never used: it would get round the rules.
 
     A redistribution plan for an `absence` is written as covers of that absence (the cases go back
     when it ends); any other plan as permanent assignments, recorded in the assignment history.
@@ -251,7 +259,7 @@ def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Abs
                     _("Case %(ref)s changed since the plan was made: nothing was written. Make the plan again.")
                     % {"ref": move["case"]}
                 )
-        period = (absence.start, absence.end) if absence is not None else _plan_period(plan)
+        period = (absence.start, absence.end) if absence is not None else week_of(as_of or timezone.localdate())
         _refuse_rule_breaks(site=Site.objects.get(pk=site_id), moves=[(m["case"], m["officer"]) for m in moves],
                             period=period, excluded={absence.officer.code} if absence is not None else ())  # fmt: skip
         if absence is not None:
@@ -260,12 +268,3 @@ def plan_apply(*, plan: dict, site_id: int, user=None, method: str, absence: Abs
                 for m in moves
             ]
         return [_move(case=cases[m["case"]], officer=officers[m["officer"]], user=user, method=method) for m in moves]
-
-
-def _plan_period(plan: dict):
-    """The (start, end) the plan was made for, or None (this week) when it says none readable."""
-    try:
-        start, end = (dt.date.fromisoformat(day) for day in plan["period"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return (start, end) if start <= end else None

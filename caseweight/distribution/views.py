@@ -216,17 +216,29 @@ def recommend(request, code, ref):
 # --- plans: batch assignment, rebalance, redistribution -----------------------------------------
 
 
+def _posted_moves(text: str, *, site) -> list[dict]:
+    """The moves of a plan posted back by a page: only case, officer and from_officer are read, the
+    rest of the plan being worked out again when it is written. ValueError (RecursionError for
+    brackets nested too deep) unless it is a list of moves, each case at most once, no more moves
+    than the site has cases."""
+    plan = json.loads(text)
+    moves = plan.get("assignments", []) if isinstance(plan, dict) else None
+    if not isinstance(moves, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("case"), str) and isinstance(m.get("officer"), str)
+        and isinstance(m.get("from_officer"), str | None) for m in moves
+    ):  # fmt: skip
+        raise ValueError("not a plan")
+    if len({m["case"] for m in moves}) < len(moves) or len(moves) > site.cases.count():
+        raise ValueError("a case twice, or more moves than cases")
+    return [{"case": m["case"], "officer": m["officer"], "from_officer": m.get("from_officer")} for m in moves]
+
+
 def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
     if request.method == "POST":
         try:
-            plan = json.loads(request.POST.get("plan", ""))
-            moves = plan.get("assignments", []) if isinstance(plan, dict) else None
-            if not isinstance(moves, list) or not all(
-                isinstance(m, dict) and isinstance(m.get("case"), str) and isinstance(m.get("officer"), str) for m in moves
-            ):
-                raise ValueError("not a plan")
+            plan = {"assignments": _posted_moves(request.POST.get("plan", ""), site=site)}
             written = services.plan_apply(plan=plan, site_id=site.pk, user=request.user, method=method, absence=absence)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             messages.error(request, _("The plan could not be read. Make it again."))
             return redirect(request.path)
         except services.DistributionError as error:
@@ -241,8 +253,9 @@ def _plan_page(request, *, site, title, method, make_plan, back, absence=None):
                 "%(count)d assignment written.", "%(count)d assignments written.", len(written)
             ) % {"count": len(written)})  # fmt: skip
         return redirect(back)
-    plan = make_plan(selectors.site_workload(site=site, as_of=absence.start if absence else None),
-                     selectors.distribution_policy()).to_dict()
+    workload = (selectors.site_workload(site=site, as_of=absence.start, absences_through=absence.end) if absence
+                else selectors.site_workload(site=site))  # fmt: skip
+    plan = make_plan(workload, selectors.distribution_policy()).to_dict()
     plan_json = json.dumps(plan, default=str)  # before the page adds its wording
     names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
     for o in plan["officers"]:

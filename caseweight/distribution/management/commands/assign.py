@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
             try:
                 with acting_as(commands.cli_actor()):
-                    written = plan_apply(plan=plan, site_id=site_obj.pk, method="batch")
+                    written = plan_apply(plan=plan, site_id=site_obj.pk, method="batch", as_of=as_of)
             except DistributionError as error:
                 raise CommandError(str(error)) from None
             self.stderr.write(f"applied: {len(written)} assignments written")

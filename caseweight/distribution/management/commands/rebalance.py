@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if apply:
             try:
                 with acting_as(commands.cli_actor()):
-                    written = plan_apply(plan=plan, site_id=site_obj.pk, method="rebalance")
+                    written = plan_apply(plan=plan, site_id=site_obj.pk, method="rebalance", as_of=as_of)
             except DistributionError as error:
                 raise CommandError(str(error)) from None
             self.stderr.write(f"applied: {len(written)} cases moved")

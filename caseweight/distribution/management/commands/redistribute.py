@@ -28,7 +28,8 @@ class Command(BaseCommand):
         if record is None:
             raise CommandError(f"no absence {absence}")
         policy = commands.policy_from(policy)
-        workload = site_workload(site=record.officer.site, as_of=commands.parse_day(as_of) or record.start)
+        workload = site_workload(site=record.officer.site, as_of=commands.parse_day(as_of) or record.start,
+                                 absences_through=record.end)
         try:
             plan = redistribute_absence(
                 workload, policy, record.officer.code, record.start, record.end, time_limit=time_limit
