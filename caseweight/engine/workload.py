@@ -150,9 +150,9 @@ class SiteWorkload:
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
-    """The Monday-to-Sunday week holding ``day``."""
+    """The Monday-to-Sunday week holding ``day``; the calendar's last week stops at 9999-12-31."""
     monday = day - dt.timedelta(days=day.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    return monday, monday + dt.timedelta(days=min(6, (dt.date.max - monday).days))
 
 
 # --- from the import format ------------------------------------------------------------------

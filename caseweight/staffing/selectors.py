@@ -166,10 +166,17 @@ def user_policy_path(name: str) -> Path:
 # --- one site's week: who is away, whose cases need cover ----------------------------------------
 
 WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})")
+# The weeks shown: far beyond any record, and the weeks either side of them stay in the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+class WeekOutOfRange(ValueError):
+    """A real ISO week, but of a year before FIRST_YEAR or after LAST_YEAR."""
 
 
 def parse_iso_week(text: str | None, *, today: dt.date | None = None) -> tuple[int, int]:
-    """'2026-W48' (or '2026W48') → (2026, 48); empty → this week. ValueError if not a real ISO week."""
+    """'2026-W48' (or '2026W48') → (2026, 48); empty → this week. ValueError if not a real ISO week,
+    WeekOutOfRange if its year is outside FIRST_YEAR..LAST_YEAR."""
     if not text:
         iso = (today or timezone.localdate()).isocalendar()
         return iso[0], iso[1]
@@ -181,6 +188,8 @@ def parse_iso_week(text: str | None, *, today: dt.date | None = None) -> tuple[i
         dt.date.fromisocalendar(year, week, 1)
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO week: {year} has no week {week}") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise WeekOutOfRange(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return year, week
 
 

@@ -494,6 +494,10 @@ def coverage(request, code):
     week_error = None
     try:
         iso_year, iso_week = selectors.parse_iso_week(request.GET.get("week"))
+    except selectors.WeekOutOfRange:
+        week_error = _("%(week)s is outside the years %(first)d to %(last)d: showing this week.") % {
+            "week": request.GET.get("week"), "first": selectors.FIRST_YEAR, "last": selectors.LAST_YEAR}  # fmt: skip
+        iso_year, iso_week = selectors.parse_iso_week(None)
     except ValueError:
         week_error = _("%(week)s is not an ISO week (for example 2026-W48): showing this week.") % {"week": request.GET.get("week")}
         iso_year, iso_week = selectors.parse_iso_week(None)

@@ -1,0 +1,92 @@
+"""Absurd input (weeks and dates at the ends of the calendar, admin drill-downs into year 99999)
+gets a page that says what was wrong, never a server error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.utils import timezone
+
+from caseweight.admin_dates import DateDrillDownAdmin
+from caseweight.cases.models import Case
+from caseweight.organisation.models import Absence
+
+
+@pytest.fixture
+def quiet_client(users):
+    """A national analyst whose client answers a server error with its 500 page, as a browser would see it."""
+    client = Client(raise_request_exception=False)
+    client.force_login(users["national_analyst"])
+    return client
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "1899-W52", "3000-W01"])
+def test_a_coverage_week_at_the_ends_of_the_calendar_shows_this_week_and_says_why(quiet_client, org, week):
+    response = quiet_client.get("/staffing/sites/OTT/coverage/", {"week": week})
+    assert response.status_code == 200
+    assert f"{week} is outside the years 1900 to 2999: showing this week." in response.content.decode()
+    this_week = timezone.localdate().isocalendar()
+    assert response.context["week"] == f"{this_week[0]}-W{this_week[1]:02d}"
+
+
+def test_the_first_and_last_weeks_shown_link_to_their_neighbours(quiet_client, org):
+    first = quiet_client.get("/staffing/sites/OTT/coverage/", {"week": "1900-W01"})
+    last = quiet_client.get("/staffing/sites/OTT/coverage/", {"week": "2999-W52"})
+    assert first.context["week"] == "1900-W01" and "week=1899-W52" in first.context["previous_query"]
+    assert last.context["week"] == "2999-W52" and "week=3000-W01" in last.context["next_query"]
+
+
+@pytest.mark.parametrize("start, end", [
+    (dt.date(1, 1, 1), dt.date(1, 1, 12)),
+    (dt.date(1, 1, 1), dt.date(2026, 12, 31)),
+    (dt.date(9999, 12, 27), dt.date(9999, 12, 31)),
+], ids=["year-1", "year-1-to-now", "last-days-of-9999"])  # fmt: skip
+def test_an_absence_at_the_ends_of_the_calendar_has_its_redistribution_page_and_is_listed(client_as, org, start, end):
+    Case.objects.filter(ref="C-OTT-3").update(opened=dt.date(1, 1, 1))  # Ben's case, open since year 1
+    absence = Absence.objects.create(officer=org["officers"]["PO-BEN"], kind="secondment", start=start, end=end)
+    client = client_as("supervisor")
+    page = client.get(f"/distribution/absences/{absence.pk}/redistribute/")
+    assert page.status_code == 200
+    assert "Share out Ben Clark&#x27;s cases while absent" in page.content.decode()
+    assert page.context["plan"]["period"] == [start.isoformat(), end.isoformat()]
+    posted = client.post(f"/distribution/absences/{absence.pk}/redistribute/", {"plan": page.context["plan_json"]},
+                         follow=True)  # fmt: skip
+    assert posted.status_code == 200
+    if end >= timezone.localdate():  # listed on the site page while it lasts
+        assert f"/distribution/absences/{absence.pk}/redistribute/" in client.get("/distribution/sites/OTT/").content.decode()
+
+
+def test_every_admin_with_a_date_drill_down_refuses_the_dates_it_cannot_show():
+    with_drill_down = [type(model_admin) for model_admin in admin.site._registry.values() if model_admin.date_hierarchy]
+    assert with_drill_down and all(issubclass(cls, DateDrillDownAdmin) for cls in with_drill_down), with_drill_down
+
+
+DRILL_DOWNS = [(f"/admin/{m._meta.app_label}/{m._meta.model_name}/", a.date_hierarchy)
+               for m, a in admin.site._registry.items() if a.date_hierarchy]  # fmt: skip
+
+
+@pytest.mark.parametrize("url, field", DRILL_DOWNS, ids=[field for _url, field in DRILL_DOWNS])
+@pytest.mark.parametrize("asked", [
+    {"year": "99999"}, {"year": "9999"}, {"year": "9999", "month": "12"}, {"year": "9999", "month": "12", "day": "31"},
+    {"year": "2026", "month": "13"}, {"year": "2026", "month": "2", "day": "31"}, {"year": "0"}, {"year": "-5"},
+    {"year": "9" * 30}, {"year": "9" * 5000}, {"year": "abc"}, {"year": ""},
+], ids=lambda asked: "-".join(v[:8] for v in asked.values()) or "empty")  # fmt: skip
+def test_an_admin_date_drill_down_into_a_date_it_cannot_show_says_so_and_lists_every_date(quiet_client, org, url, field,
+                                                                                           asked):
+    response = quiet_client.get(url, {f"{field}__{part}": value for part, value in asked.items()}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    shown = "-".join(asked.values())
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    assert f"&quot;{shown}&quot; is not a date this list can show: showing every date." in page
+    assert response.redirect_chain[-1][0] == url + "?"
+
+
+def test_an_admin_date_drill_down_into_a_real_date_still_filters(quiet_client, org):
+    response = quiet_client.get("/admin/organisation/absence/", {"start__year": "2026", "start__month": "7"})
+    assert response.status_code == 200 and list(response.context["cl"].queryset) == [org["absence"]]
+    response = quiet_client.get("/admin/organisation/absence/", {"start__year": "2025"})
+    assert response.status_code == 200 and list(response.context["cl"].queryset) == []
