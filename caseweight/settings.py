@@ -144,3 +144,11 @@ LOGGING = {
     # A refused page (403) is expected behaviour, not a warning with a traceback.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Concurrent writes and a read-only database (issue 9) ------------------------------------------
+# SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a second
+# writer waits for the first (the busy timeout above) instead of failing with "database is
+# locked" halfway through; a database that refuses writes answers with a page that says so.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+MIDDLEWARE += ["caseweight.database.DatabaseErrorMiddleware"]

@@ -18,6 +18,17 @@ from caseweight.organisation.models import Absence, Officer, Region, Site
 PASSWORD = "a-long-test-password-1"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file: Django's in-memory one is shared between threads in
+    a mode where a second writer fails at once, without waiting, so no concurrency test could run."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Django's default hasher is slow on purpose (about 0.3 s a password); tests make many accounts."""

@@ -30,6 +30,8 @@ class RowError:
             parts.append(_("column %(column)s") % {"column": self.column})
         if self.value is not None:
             parts.append(_("value '%(value)s'") % {"value": self.value})
+        if not any(parts):
+            return self.message  # about the whole import, not one file
         # A translatable pattern: French puts a space before the colon.
         return _("%(where)s: %(message)s") % {"where": ", ".join(parts), "message": self.message}
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.translation import gettext as _, ngettext
 
-from caseweight import codes, rules
+from caseweight import codes, database, rules
 from caseweight.audit.services import audit_entry, audit_record_many, snapshot
 from caseweight.cases.models import Case
 from caseweight.distribution.services import record_imported_assignments
@@ -44,6 +43,9 @@ __all__ = [
 ]
 
 BATCH_SIZE = 2000
+# An import waits this many seconds for another to finish; the key of its lock on PostgreSQL.
+IMPORT_WAIT = 3.0
+IMPORT_LOCK = 7_412_001
 # Chunks for `__in` lookups: keeps well under SQLite's limit on query parameters.
 LOOKUP_CHUNK = 2000
 
@@ -133,8 +135,11 @@ def _import(read: ReadResult, *, dry_run: bool, allowed_site_codes: set[str] | N
     errors.extend(read.errors)
     by_table = {source.table: source for source in read.sources}
     # One transaction for the checks and the writes: the database cannot change in between,
-    # and any failure while writing leaves nothing behind.
-    with transaction.atomic():
+    # and any failure while writing leaves nothing behind. One import at a time: the second waits
+    # a little, then is refused.
+    busy = ImportRejected([RowError("", None, None, None, _(
+        "Another import is running: nothing was written. Try again when it has finished."))])  # fmt: skip
+    with database.one_at_a_time(IMPORT_LOCK, wait=IMPORT_WAIT, busy=busy):
         run = _ImportRun(errors=errors, allowed_site_codes=allowed_site_codes)
         for table in TABLE_ORDER:
             if table in by_table:

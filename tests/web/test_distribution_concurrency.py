@@ -1,4 +1,6 @@
-"""Two supervisors assign the same new case at the same moment: exactly one succeeds."""
+"""Two supervisors assign the same new case at the same moment: exactly one succeeds, and the other
+is told, on both databases (PostgreSQL locks the case's row; SQLite's transactions take the
+database's write lock as they begin, so the second waits for the first and finds the case taken)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,13 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from caseweight.cases.models import Case
 from caseweight.distribution import services
 from caseweight.distribution.models import Assignment
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite locks the whole database: row locks (SELECT ... FOR UPDATE) need PostgreSQL")
 # serialized_rollback: the flush of a transactional test would drop the regions the migrations made.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_supervisors_assigning_the_same_case_at_once_one_is_told_it_was_just_assigned(org, users):
