@@ -1,5 +1,6 @@
-"""What the app needs of its database beyond the ORM: one long job of a kind at a time, and a
-clear page (503) when the database refuses a write, never a server error.
+"""What the app needs of its database beyond the ORM: one long job of a kind at a time, a clear
+page (503) when the database refuses a write, and no NUL character sent to it (PostgreSQL can
+neither store nor compare one: a request holding one is refused at the door, 400, on both databases).
 
 Refusals: read-only is SQLite's "attempt to write a readonly database" (the file or its folder
 not writable, a connection opened read-only) and PostgreSQL's SQLSTATE 25006 (a read-only
@@ -76,14 +77,32 @@ def _sqlite_busy_timeout(seconds: float):
             cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
+def nul_place(request) -> str | None:
+    """Where the request holds a NUL character: "" for its address, a field's name, or None."""
+    if "\x00" in request.path_info:
+        return ""
+    for params in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+        for name, values in params.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")
+    return None
+
+
 class DatabaseErrorMiddleware:
-    """A view whose write the database refused answers with database_error.html (503)."""
+    """A request holding a NUL character answers database_error.html (400) before its view runs;
+    a view whose write the database refused answers it with 503."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        place = nul_place(request)
+        if place is None:
+            return None
+        return render(request, "database_error.html", {"problem": "nul", "place": place}, status=400)
 
     def process_exception(self, request, exception):
         problem = database_problem(exception) if isinstance(exception, DatabaseError) else None

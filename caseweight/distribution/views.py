@@ -230,6 +230,8 @@ def _posted_moves(text: str, *, site) -> list[dict]:
         raise ValueError("not a plan")
     if len({m["case"] for m in moves}) < len(moves) or len(moves) > site.cases.count():
         raise ValueError("a case twice, or more moves than cases")
+    if any("\x00" in (m["case"] + m["officer"] + (m.get("from_officer") or "")) for m in moves):
+        raise ValueError("a NUL character, which the database cannot compare")
     return [{"case": m["case"], "officer": m["officer"], "from_officer": m.get("from_officer")} for m in moves]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from caseweight.admin_dates import DateDrillDownAdmin
 from caseweight.cases.models import Case
+from caseweight.distribution.models import Assignment, ComplexityAssessment
 from caseweight.organisation.models import Absence
 
 
@@ -90,3 +91,28 @@ def test_an_admin_date_drill_down_into_a_real_date_still_filters(quiet_client, o
     assert response.status_code == 200 and list(response.context["cl"].queryset) == [org["absence"]]
     response = quiet_client.get("/admin/organisation/absence/", {"start__year": "2025"})
     assert response.status_code == 200 and list(response.context["cl"].queryset) == []
+
+
+@pytest.mark.parametrize("method, url, data, place", [
+    ("get", "/audit/", {"key": "C-OTT\x00"}, "The field “key” holds a NUL character"),
+    ("get", "/sites/OTT/cases/", {"officer": "\x00"}, "The field “officer” holds a NUL character"),
+    ("get", "/sites/OT%00T/", {}, "The address holds a NUL character"),
+    ("get", "/cases/C-OTT-1%00/", {}, "The address holds a NUL character"),
+    ("post", "/distribution/sites/OTT/recommend/C-OTT-1/", {"officer": "PO-BEN\x00"}, "The field “officer” holds"),
+    ("post", "/distribution/cases/C-OTT-1/complexity/", {"factors": "trauma", "note": "a\x00b"}, "The field “note” holds"),
+], ids=["query", "filter", "path", "case-path", "choice", "note"])  # fmt: skip
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_where_it_is(client_as, org, method, url, data, place):
+    """PostgreSQL can neither store nor compare a NUL: refused at the door, the same on both databases."""
+    client = client_as("supervisor")
+    response = getattr(client, method)(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert place in page and "nothing was read or written" in page
+    assert not Assignment.objects.exists() and not ComplexityAssessment.objects.exists()
+
+
+def test_a_plan_naming_a_case_with_a_nul_character_gets_the_plan_message(client_as, org):
+    forged = '{"assignments": [{"case": "C-OTT-1\\u0000", "officer": "PO-BEN", "from_officer": "PO-ANA"}]}'
+    response = client_as("supervisor").post("/distribution/sites/OTT/rebalance/", {"plan": forged}, follow=True)
+    assert "The plan could not be read. Make it again." in response.content.decode()
+    assert not Assignment.objects.exists()
