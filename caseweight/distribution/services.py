@@ -2,8 +2,9 @@
 whole engine plan in one transaction). Single saves are audited by the audit app's signals.
 
 Two supervisors assigning the same case at once: `case_assign` locks the case row
-(SELECT ... FOR UPDATE) and checks it is still unassigned; the second one waits for the first to
-commit, then finds an officer there and gets CaseAlreadyAssigned.
+(SELECT ... FOR UPDATE; on SQLite the transaction's write lock, taken as it begins) and checks it
+is still unassigned; the second one waits for the first to commit, then finds an officer there
+and gets CaseAlreadyAssigned.
 """
 
 from __future__ import annotations
