@@ -4,10 +4,12 @@ officer            their own officer record, cases and absences; their site's ag
 supervisor         everything at their site (POS, MAI, CCC manager)
 regional_manager   everything in their region
 national_analyst   everything (superusers too)
-union_analyst      aggregate figures everywhere, never a case row nor an officer's absences
+union_analyst      aggregate figures everywhere, never a row about one officer or one case
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -54,10 +56,30 @@ def sites_for(user) -> QuerySet[Site]:
 
 
 def officers_for(user) -> QuerySet[Officer]:
-    """Officers whose record (name, FTE, caseload count) the user may see."""
+    """Officers whose record (name, FTE, languages, load, presence, reductions) the user may see:
+    an officer their own; a union analyst none, only counts (DESIGN.md: never a row about one officer)."""
+    if not sees_officer_rows(user):
+        return Officer.objects.none()
     if role_of(user) == "officer":
         return Officer.objects.filter(pk=user.officer_id)
     return Officer.objects.filter(site__in=sites_for(user))
+
+
+def sees_officer_rows(user) -> bool:
+    """Whether any row about one officer may be shown to the user (an officer: their own only)."""
+    return role_of(user) not in (None, "union_analyst")
+
+
+def shown_officer_codes(user, codes: Iterable[str]) -> set[str]:
+    """Of these officers, all of one site the user may see, those whose rows (name, load, absences,
+    cases) the user may see: an officer their own, a union analyst none, the others every one.
+    For rows the engine makes (loads, a week's cover), which come by code, not through a queryset."""
+    if not sees_officer_rows(user):
+        return set()
+    if role_of(user) == "officer":
+        own = user.officer.code if user.officer_id else None
+        return {code for code in codes if code == own}
+    return set(codes)
 
 
 def cases_for(user) -> QuerySet[Case]:

@@ -3,9 +3,10 @@
 Thin views: scope (accounts.scope) → selectors (database → engine inputs) → engine → template.
 Everything here is aggregate: whoever may see a site may see its staffing (scope.sites_for), a
 union analyst everywhere; no page shows a case row or a case reference, except the week's cover
-page (coverage), which names officers and case references to the roles that may see case rows
-(scope.can_see_case_rows) and gives the others its counts and hours only. Access as in the rest of
-the app (accounts.access): signed out → sign-in page; outside one's scope → 403; unknown → 404.
+page (coverage), which names officers and case references to the roles that may see them
+(scope.shown_officer_codes: an officer their own) and gives the others its counts and hours only.
+Access as in the rest of the app (accounts.access): signed out → sign-in page; outside one's
+scope → 403; unknown → 404.
 """
 
 from __future__ import annotations
@@ -486,8 +487,8 @@ def exposure(request):
 @_shows_data_errors
 def coverage(request, code):
     """One site's week (?week=2026-W48, default this week): who is at work and away, the cases of
-    the officers away, the load per officer at work. Officer names and case references only for the
-    roles that may see case rows; the others (union analysts) get the counts and hours."""
+    the officers away, the load per officer at work. The counts and hours cover the site; officers'
+    rows and case references only those the user may see (scope.shown_officer_codes)."""
     user = request.user
     site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
     policy, policy_error = _policy_from(request)
@@ -501,10 +502,12 @@ def coverage(request, code):
     result = selectors.site_week_coverage(site=site, iso_year=iso_year, iso_week=iso_week, policy=policy, share=share)
     result["absent_case_count"] = len(result["absent_cases"])
     result["case_count"] = sum(row["cases"] for row in result["officers"])
-    show_rows = scope.can_see_case_rows(user)
-    if not show_rows:
-        # Aggregates only: nothing that names an officer or a case leaves the view.
-        result = {k: v for k, v in result.items() if k not in ("officers", "absent_cases")}
+    # The figures above cover the whole site; the rows only the officers the user may see (an
+    # officer their own row and cases, a union analyst none): nothing else leaves the view.
+    codes = [row["code"] for row in result["officers"]]
+    shown = scope.shown_officer_codes(user, codes)
+    result["officers"] = [row for row in result["officers"] if row["code"] in shown]
+    result["absent_cases"] = [case for case in result["absent_cases"] if case["officer"] in shown]
     week = f"{iso_year}-W{iso_week:02d}"
     monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
     previous = (monday - dt.timedelta(7)).isocalendar()
@@ -517,7 +520,8 @@ def coverage(request, code):
         "site": site,
         "region": site.region,
         "coverage": result,
-        "show_rows": show_rows,
+        "show_rows": bool(shown),
+        "own_row_only": bool(shown) and len(shown) < len(codes),
         "week": week,
         "share": share,
         "hidden": [("week", week), ("share", share)],
