@@ -97,9 +97,12 @@ def test_a_name_with_path_characters_or_a_reserved_name_is_refused(client_as, po
     assert not policies_dir.exists() or list(policies_dir.iterdir()) == []
 
 
-def test_a_file_over_256_kb_is_refused(client_as):
+def test_a_file_over_256_kb_is_refused_saying_the_limit_and_the_way_round_it(client_as, policies_dir):
     big = SCENARIO + b"# " + b"x" * (256 * 1024) + b"\n"
-    assert problems(upload(client_as("national_analyst"), big)) == ["(file): the file is larger than 256 KB"]
+    (problem,) = problems(upload(client_as("national_analyst"), big))
+    assert problem.startswith("(file): the file is larger than the upload limit of 256 KB (CASEWEIGHT_MAX_POLICY_KB)")
+    assert "CASEWEIGHT_POLICIES_DIR" in problem and "caseweight staffing --policy FILE" in problem
+    assert not policies_dir.exists()
 
 
 def test_a_user_policy_is_replaced_only_when_asked(client_as, policies_dir):
