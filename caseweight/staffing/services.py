@@ -109,7 +109,7 @@ def policy_save(*, content: bytes, file_name: str, user, replace: bool = False) 
         # The record is locked while the file is checked and renamed: two uploads of one name
         # cannot both pass the owner check. Should the rename fail, the record rolls back.
         with transaction.atomic():
-            record = UserPolicy.objects.select_for_update().select_related("uploaded_by").filter(name=name).first()
+            record = UserPolicy.objects.select_for_update().filter(name=name).first()
             exists = target.is_file()
             if exists:
                 refused = _replace_problem(user=user, name=name, record=record)
@@ -118,10 +118,11 @@ def policy_save(*, content: bytes, file_name: str, user, replace: bool = False) 
                 if not replace:
                     raise PolicyRejected([("name", _("a user policy named %(name)r exists: tick “replace” to overwrite it")
                                            % {"name": name})])  # fmt: skip
-            UserPolicy.objects.update_or_create(
-                name=name,
-                defaults={"uploaded_by": user, "uploaded_at": timezone.now(), "digest": hashlib.sha256(content).hexdigest()},
-            )
+            # A first upload creates the record: of two at once, the second fails on the unique name.
+            record = record or UserPolicy(name=name)
+            record.uploaded_by, record.uploaded_at = user, timezone.now()
+            record.digest = hashlib.sha256(content).hexdigest()
+            record.save()
             os.replace(temporary, target)
     except IntegrityError:
         raise PolicyRejected([("name", _("another upload of %(name)r was saved at the same moment: nothing was "

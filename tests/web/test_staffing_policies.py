@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db.models.signals import pre_save
 from django.urls import reverse
 
 from caseweight.audit.models import AuditEntry
@@ -288,3 +289,20 @@ def test_a_hostile_policy_upload_gets_its_message_and_saves_nothing(client_as, p
     (problem,) = problems(response)
     assert problem.startswith(message)
     assert not policies_dir.exists() and not UserPolicy.objects.exists()
+
+
+def test_of_two_first_uploads_of_one_name_at_once_the_second_is_told_and_writes_nothing(client_as, users, policies_dir):
+    def the_other_upload_lands_first(sender, instance, **kwargs):
+        if instance.pk is None:  # just before this upload's record is inserted
+            UserPolicy.objects.bulk_create([UserPolicy(name=instance.name, uploaded_by=users["national_analyst"],
+                                                       uploaded_at=instance.uploaded_at, digest="0" * 64)])  # fmt: skip
+
+    pre_save.connect(the_other_upload_lands_first, sender=UserPolicy)
+    try:
+        response = upload(client_as("union_analyst"), SCENARIO)
+    finally:
+        pre_save.disconnect(the_other_upload_lands_first, sender=UserPolicy)
+    assert problems(response) == [
+        "name: another upload of 'scenario' was saved at the same moment: nothing was written, try again"
+    ]
+    assert list(policies_dir.iterdir()) == []  # neither the file nor its temporary copy
