@@ -35,7 +35,11 @@ Schema (keys in brackets are optional; see caseweight/policies/csc-current.toml 
     [pay.annual_salary] [pay.hourly_rate] a parole officer's pay (costs are null without them)
 
 ``extends = "<policy name>"`` starts from another policy and overrides only the keys given (a cited
-number is replaced whole; tables are merged), so a scenario file can be three lines long.
+number is replaced whole; tables are merged), so a scenario file can be three lines long. It names
+a policy (NAME_PATTERN), never a path: shipped ones first, then the users' folders.
+
+Every number must lie in the range of its kind (BOUNDS: e.g. at most 1,000 cases per officer, 2,400
+minutes an activity, 300 times a month); refusals name the key and never echo a server path.
 """
 
 from __future__ import annotations
