@@ -197,6 +197,7 @@ def test_a_union_analyst_cannot_replace_a_national_analysts_policy(client_as, po
         "upload yours under another name"
     ]
     assert (policies_dir / "scenario.toml").read_bytes() == SCENARIO
+    assert list(policies_dir.iterdir()) == [policies_dir / "scenario.toml"]  # no temporary copy left
     assert UserPolicy.objects.get(name="scenario").uploaded_by.username == "analyst"
 
 
