@@ -144,3 +144,8 @@ LOGGING = {
     # A refused page (403) is expected behaviour, not a warning with a traceback.
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Policy uploads ---------------------------------------------------------------------------------
+# The largest policy file the upload page accepts, in KB. A bigger one is placed in POLICIES_DIR on
+# the server, or given to the command line (`caseweight staffing --policy FILE`).
+MAX_POLICY_KB = int(os.environ.get("CASEWEIGHT_MAX_POLICY_KB", "256"))

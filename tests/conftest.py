@@ -167,3 +167,35 @@ def world(org, users, django_user_model):
         "absences": {**absences, "PO-BEN-JULY": org["absence"]}, "covers": covers, "reductions": reductions,
         "flags": flags, "assessments": assessments, "assignments": assignments, "audit_entries": audit_entries,
     }  # fmt: skip
+
+
+# --- hostile policy files (issue 9): each with the refusal it must get, from the engine, the upload
+# page and the command line alike ------------------------------------------------------------------
+
+_POLICY_HEAD = b'extends = "csc-current"\nversion = "1"\n'
+HOSTILE_POLICIES = {
+    "a 5,000-digit number": (_POLICY_HEAD + b"[ratios.institution]\nminimum = " + b"7" * 5000 + b"\n",
+                             "(file): a number on line 4 has too many digits (more than 4300)"),
+    "arrays nested 50,000 deep": (_POLICY_HEAD + b"deep = " + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+                                  "(file): not a policy: arrays or tables nested too deeply"),
+    "tables nested 50,000 deep": (_POLICY_HEAD + b"deep = " + b"{a=" * 50_000 + b"1" + b"}" * 50_000 + b"\n",
+                                  "(file): not a policy: arrays or tables nested too deeply"),
+    "1e308 minutes": (_POLICY_HEAD + b"[activities.community_contact]\nminutes = 1e308\n",
+                      "activities.community_contact.minutes: too large: at most 2,400 minutes (a 40-hour week) "
+                      "each time, got 1e+308"),
+    "an infinite ratio": (_POLICY_HEAD + b"[ratios.institution]\nminimum = inf\n",
+                          "ratios.institution.minimum: must be a finite number, got inf"),
+    "a share that is not a number": (_POLICY_HEAD + b"[other_duties]\nshare = nan\n",
+                                     "other_duties.share: must be a finite number, got nan"),
+    "a 400-digit integer": (_POLICY_HEAD + b"[ratios]\nccc = 1" + b"0" * 399 + b"\n",
+                            "ratios.ccc: too large: at most 1,000 cases per officer, got a number of 400 digits"),
+    "Latin-1 text": (_POLICY_HEAD + 'title_fr = "Scénario"\n'.encode("latin-1"),
+                     "(file): not UTF-8 text (byte 0xe9 on line 3)"),
+    "prose, not TOML": (b"Ratios should be lower.\n", "(file): not valid TOML: "),
+}  # fmt: skip
+
+
+@pytest.fixture(params=list(HOSTILE_POLICIES), ids=list(HOSTILE_POLICIES))
+def hostile_policy(request) -> tuple[bytes, str]:
+    """(content, the start of its one refusal) for each hostile policy file."""
+    return HOSTILE_POLICIES[request.param]

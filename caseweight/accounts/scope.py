@@ -144,3 +144,24 @@ def import_site_codes(user) -> set[str] | None:
     if role_of(user) == "national_analyst":
         return None
     return set(sites_for(user).values_list("code", flat=True))
+
+
+# --- staffing policies ------------------------------------------------------------------------------
+
+POLICY_UPLOADERS = ("national_analyst", "union_analyst")
+
+
+def can_upload_policies(user) -> bool:
+    """Analysts (national and union) write policies; managers and officers read them."""
+    return role_of(user) in POLICY_UPLOADERS
+
+
+def can_replace_policy(user, record) -> bool:
+    """Whether `user` may overwrite an existing user policy file, given its upload record
+    (staffing.UserPolicy, or None for a file placed in the folder by hand): its uploader may, and a
+    national analyst may replace any. A file with no known uploader (placed by hand, or its
+    uploader's account deleted) only a national analyst."""
+    if role_of(user) == "national_analyst":
+        return True
+    uploader = getattr(record, "uploaded_by_id", None)
+    return can_upload_policies(user) and uploader is not None and uploader == user.pk

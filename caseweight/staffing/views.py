@@ -48,7 +48,6 @@ METHODS = ("ratio", "time")
 EXPLAIN_METHODS = ("ratio", "time", "resilient")
 EXPOSURE_TOP = 25
 EXPOSURE_SORTS = ("p_overload", "uncovered")
-POLICY_UPLOADERS = ("national_analyst", "union_analyst")
 
 
 def _shows_data_errors(view):
@@ -65,11 +64,6 @@ def _shows_data_errors(view):
     return wrapper
 
 
-def can_upload_policies(user) -> bool:
-    """Analysts (national and union) write policies; managers and officers read them."""
-    return scope.role_of(user) in POLICY_UPLOADERS
-
-
 def _language() -> str:
     return "fr" if (get_language() or "en").startswith("fr") else "en"
 
@@ -80,9 +74,9 @@ def _policy_from(request, param: str = "policy", default: str | None = None) -> 
     name = request.GET.get(param) or default or settings.DEFAULT_POLICY
     try:
         return selectors.policy_by_name(name), None
-    except PolicyError as error:
+    except PolicyError as error:  # its message names no folder (engine.policy.PolicyError)
         problem = _("Policy %(name)s cannot be used (%(error)s): showing %(default)s instead.") % {
-            "name": name, "error": error, "default": settings.DEFAULT_POLICY,
+            "name": name[:64], "error": error, "default": settings.DEFAULT_POLICY,
         }  # fmt: skip
         return selectors.policy_by_name(settings.DEFAULT_POLICY), problem
 
@@ -585,16 +579,17 @@ def compare(request):
 @require_GET
 def policy_list(request):
     language = _language()
+    can_upload = scope.can_upload_policies(request.user)
+    uploads = selectors.policy_uploads() if can_upload else {}  # who uploaded what: for the uploaders
     entries = [
         {
             "entry": entry,
             "title": (entry.title_fr if language == "fr" and entry.title_fr else entry.title_en) or entry.name,
+            "upload": None if entry.shipped else uploads.get(entry.name),
         }
         for entry in selectors.policy_list()
     ]
-    return render(
-        request, "staffing/policy_list.html", {"entries": entries, "can_upload": can_upload_policies(request.user)}
-    )
+    return render(request, "staffing/policy_list.html", {"entries": entries, "can_upload": can_upload})
 
 
 @login_required
@@ -603,7 +598,9 @@ def policy_detail(request, name):
     entry = next((e for e in selectors.policy_list() if e.name == name), None)
     if entry is None:
         raise Http404
-    context = {"entry": entry, "can_upload": can_upload_policies(request.user)}
+    can_upload = scope.can_upload_policies(request.user)
+    upload = selectors.policy_uploads().get(name) if can_upload and not entry.shipped else None
+    context = {"entry": entry, "can_upload": can_upload, "upload": upload}
     if entry.error is None:
         try:
             policy = selectors.policy_by_name(name)
@@ -635,7 +632,7 @@ def policy_detail(request, name):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_upload(request):
-    require(can_upload_policies(request.user))
+    require(scope.can_upload_policies(request.user))
     problems = None
     if request.method == "POST":
         form = PolicyUploadForm(request.POST, request.FILES)
@@ -643,8 +640,9 @@ def policy_upload(request):
             upload = form.cleaned_data["file"]
             try:
                 saved = services.policy_save(
-                    content=upload.read(services.MAX_POLICY_BYTES + 1),
+                    content=upload.read(services.max_policy_bytes() + 1),
                     file_name=upload.name,
+                    user=request.user,
                     replace=form.cleaned_data["replace"],
                 )
             except services.PolicyRejected as rejected:
@@ -657,5 +655,5 @@ def policy_upload(request):
     return render(
         request,
         "staffing/policy_upload.html",
-        {"form": form, "problems": problems, "max_kb": services.MAX_POLICY_BYTES // 1024},
+        {"form": form, "problems": problems, "max_kb": settings.MAX_POLICY_KB},
     )
