@@ -10,6 +10,7 @@ union_analyst      aggregate figures everywhere, never a case row nor an officer
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from caseweight.audit.models import AuditEntry
 from caseweight.cases.models import Case
@@ -122,3 +123,17 @@ def import_site_codes(user) -> set[str] | None:
     if role_of(user) == "national_analyst":
         return None
     return set(sites_for(user).values_list("code", flat=True))
+
+
+# --- Moves between regions (issue 9, item 3) --------------------------------------------------
+
+# Said wherever the move is refused: the importer and the admin.
+SITE_REGION_MOVE_REFUSED = gettext_lazy("only a national analyst may move a site to another region")
+
+
+def can_move_sites_between_regions(user) -> bool:
+    """Only a national analyst: a regional manager moving a site out of their region would lose it,
+    and into it would take another region's site; a supervisor never. Imports scoped to sites
+    (import_site_codes is not None) are never a national analyst's, so the importer refuses the
+    move in every scoped import."""
+    return role_of(user) == "national_analyst"
