@@ -42,6 +42,11 @@ def officer_form(officer: Officer, **changes) -> dict:
             "_save": "Save", **changes}
 
 
+def post_change(client, record, data: dict):
+    """Post the admin's change form of a site or an officer."""
+    return client.post(reverse(f"admin:organisation_{record._meta.model_name}_change", args=[record.pk]), data)
+
+
 def field_errors(html: str, field: str) -> str:
     """The error list Django's admin renders for one field of the form."""
     marker = f'id="id_{field}_error"'
@@ -76,8 +81,7 @@ def test_a_national_analyst_moves_a_site_into_another_region_by_import(client_as
 @pytest.mark.parametrize("role", ["supervisor", "regional_manager"])
 def test_the_admin_refuses_a_site_move_into_another_region_in_the_rules_words(client_as, org, role):
     ott = org["sites"]["OTT"]
-    response = client_as(role).post(reverse("admin:organisation_site_change", args=[ott.pk]),
-                                    site_form(ott, region=org["regions"]["QUE"].pk))
+    response = post_change(client_as(role), ott, site_form(ott, region=org["regions"]["QUE"].pk))
     assert response.status_code == 200
     assert SITE_MOVE_REFUSED in field_errors(response.content.decode(), "region")
     assert Site.objects.get(pk=ott.pk).region.code == "ONT"
@@ -92,8 +96,7 @@ def test_the_admin_offers_a_regional_manager_only_the_sites_own_region(client_as
 
 def test_a_national_analyst_moves_a_site_into_another_region_in_the_admin(client_as, org):
     ott = org["sites"]["OTT"]
-    response = client_as("national_analyst").post(reverse("admin:organisation_site_change", args=[ott.pk]),
-                                                  site_form(ott, region=org["regions"]["QUE"].pk))
+    response = post_change(client_as("national_analyst"), ott, site_form(ott, region=org["regions"]["QUE"].pk))
     assert response.status_code == 302
     assert Site.objects.get(pk=ott.pk).region.code == "QUE"
 
@@ -111,8 +114,7 @@ def test_only_a_national_analyst_may_move_sites_between_regions(users, role, may
 
 def test_the_admin_refuses_to_move_an_officer_away_from_their_cases_with_a_form_error(client_as, org):
     ana = org["officers"]["PO-ANA"]
-    response = client_as("regional_manager").post(reverse("admin:organisation_officer_change", args=[ana.pk]),
-                                                  officer_form(ana, site=org["sites"]["KIN"].pk))
+    response = post_change(client_as("regional_manager"), ana, officer_form(ana, site=org["sites"]["KIN"].pk))
     assert response.status_code == 200
     assert ANA_TO_KIN_REFUSED in field_errors(response.content.decode(), "site")
     assert Officer.objects.get(pk=ana.pk).site.code == "OTT"
@@ -121,8 +123,7 @@ def test_the_admin_refuses_to_move_an_officer_away_from_their_cases_with_a_form_
 def test_a_supervisor_cannot_move_an_officer_to_another_site_in_the_admin(client_as, org):
     """A supervisor has one site: the form offers no other, so the move is refused as a choice."""
     ana = org["officers"]["PO-ANA"]
-    response = client_as("supervisor").post(reverse("admin:organisation_officer_change", args=[ana.pk]),
-                                            officer_form(ana, site=org["sites"]["KIN"].pk))
+    response = post_change(client_as("supervisor"), ana, officer_form(ana, site=org["sites"]["KIN"].pk))
     assert response.status_code == 200
     assert "Select a valid choice" in field_errors(response.content.decode(), "site")
     assert Officer.objects.get(pk=ana.pk).site.code == "OTT"
@@ -179,10 +180,8 @@ def test_a_cover_of_an_absence_that_is_over_holds_nobody(org, idle_officer):
 
 
 def test_a_national_analyst_moves_an_officer_without_cases_in_the_admin(client_as, org, idle_officer):
-    response = client_as("national_analyst").post(
-        reverse("admin:organisation_officer_change", args=[idle_officer.pk]),
-        officer_form(idle_officer, site=org["sites"]["MTL"].pk),
-    )
+    response = post_change(client_as("national_analyst"), idle_officer,
+                           officer_form(idle_officer, site=org["sites"]["MTL"].pk))
     assert response.status_code == 302
     assert Officer.objects.get(pk=idle_officer.pk).site.code == "MTL"
 
