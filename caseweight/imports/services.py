@@ -445,7 +445,7 @@ class _ImportRun:
         self._keep_list_order(state, before, ("security_levels", "languages"))
         # A scoped import is never a national analyst's (scope.import_site_codes), the one role
         # that may move a site to another region (scope.can_move_sites_between_regions).
-        if before is not None and state["region"] != before["region"] and self.allowed is not None:
+        if check.ok and before is not None and state["region"] != before["region"] and self.allowed is not None:
             check.error("region", str(scope.SITE_REGION_MOVE_REFUSED))
         if not check.ok:
             return None
