@@ -102,7 +102,9 @@ def test_the_services_refuse_to_approve_a_flag_that_would_end_one_the_decider_ra
     assert (earlier.state, later.state) == ("approved", "requested")
 
 
-def test_the_migration_sends_a_flag_decided_by_its_raiser_back_to_requested(transactional_db, django_user_model):
+# serialized_rollback: the flush of a transactional test would drop the regions the migrations made.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_sends_a_flag_decided_by_its_raiser_back_to_requested():
     before, after = ("distribution", "0002_cover_flag_end_unassignment"), ("distribution", "0003_flag_not_decided_by_its_raiser")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
