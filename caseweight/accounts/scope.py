@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from caseweight.audit.models import AuditEntry
 from caseweight.cases.models import Case
@@ -165,3 +166,16 @@ def can_replace_policy(user, record) -> bool:
         return True
     uploader = getattr(record, "uploaded_by_id", None)
     return can_upload_policies(user) and uploader is not None and uploader == user.pk
+
+# --- Moves between regions (issue 9, item 3) --------------------------------------------------
+
+# Said wherever the move is refused: the importer and the admin.
+SITE_REGION_MOVE_REFUSED = gettext_lazy("only a national analyst may move a site to another region")
+
+
+def can_move_sites_between_regions(user) -> bool:
+    """Only a national analyst: a regional manager moving a site out of their region would lose it,
+    and into it would take another region's site; a supervisor never. Imports scoped to sites
+    (import_site_codes is not None) are never a national analyst's, so the importer refuses the
+    move in every scoped import."""
+    return role_of(user) == "national_analyst"
