@@ -47,14 +47,14 @@ def database_dump(*, target: Path) -> Contents:
     return _sqlite_dump(target) if vendor() == "sqlite" else _postgresql_dump(target)
 
 
-def database_load(*, source: Path, tables: list[str], work_dir: Path) -> None:
-    """Replace the database's whole content by the dump `source`, which holds `tables`."""
+def database_load(*, source: Path, work_dir: Path) -> None:
+    """Replace the database's whole content by the dump `source` (work_dir: for temporary files)."""
     _outside_transaction()
     connection.ensure_connection()
     if vendor() == "sqlite":
         _sqlite_load(source)
     else:
-        _postgresql_load(source, tables=tables, work_dir=work_dir)
+        _postgresql_load(source, work_dir=work_dir)
 
 
 def tools_missing() -> str | None:
@@ -148,23 +148,24 @@ def _postgresql_dump(target: Path) -> Contents:
         return _contents(cursor, connection.introspection.table_names(cursor))
 
 
-def _postgresql_load(source: Path, *, tables: list[str], work_dir: Path) -> None:
+def _postgresql_load(source: Path, *, work_dir: Path) -> None:
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
         raise BackupError(_not_installed("pg_restore"))
-    # pg_restore writes the restore as SQL; psql runs it in ONE transaction with the drop of the
-    # tables the backup does not have (made by newer migrations: `migrate` would fail on them).
-    # pg_restore --single-transaction alone could not drop those in the same transaction.
+    # pg_restore writes the restore as SQL; psql runs it in ONE transaction after dropping every
+    # table there is now. --clean drops only what the backup holds: the tables of newer migrations,
+    # or their foreign keys into tables the backup holds, would remain (and block the drop of those
+    # tables' keys). pg_restore --single-transaction could not run that drop in its transaction.
     script = work_dir / "restore.sql"
     _run([pg_restore, "--clean", "--if-exists", "--no-owner", f"--file={script}", str(source)])
     with connection.cursor() as cursor:
         present = connection.introspection.table_names(cursor)
-    stale = sorted(set(present) - set(tables))
-    drops = [f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;" for table in stale]
+    drops = [f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;" for table in present]
     args, env = _postgresql_command(
         "psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
         *(["--command", " ".join(drops)] if drops else []), f"--file={script}",
     )  # fmt: skip
+    env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} -c client_min_messages=warning"  # no NOTICE per cascade
     connection.close()  # our own idle connection must hold no lock the restore waits for
     try:
         _run(args, env)

@@ -322,8 +322,7 @@ def backup_restore(*, backup: CheckedBackup, progress: Progress = _silent) -> li
     backup lacks (run `caseweight migrate`)."""
     manifest = backup.manifest
     progress(f"Restoring the {VENDORS[manifest.vendor]} database...")
-    database_load(source=backup.folder / DUMP_FILE[manifest.vendor], tables=list(manifest.tables),
-                  work_dir=backup.folder)  # fmt: skip
+    database_load(source=backup.folder / DUMP_FILE[manifest.vendor], work_dir=backup.folder)
     target = Path(settings.POLICIES_DIR).absolute()
     progress(f"Restoring {_count(len(manifest.policy_files), 'user policy file')} into {target}...")
     restored = backup.folder / POLICIES
