@@ -21,6 +21,9 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 
 VENDORS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# Tables kept empty in a backup. A session key signs its holder in: whoever held a backup could
+# take over the sessions still open on the server. After a restore everyone signs in again.
+ROWS_LEFT_OUT = ("django_session",)
 DUMP_FILE = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
@@ -75,6 +78,9 @@ def _outside_transaction() -> None:
 def _contents(cursor, tables: list[str]) -> Contents:
     counts = {}
     for table in sorted(tables):
+        if table in ROWS_LEFT_OUT:  # empty in the dump, whatever the database holds
+            counts[table] = 0
+            continue
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
         counts[table] = cursor.fetchone()[0]
     migrations: dict[str, list[str]] = {}
@@ -95,7 +101,12 @@ def _sqlite_dump(target: Path) -> Contents:
         connection.connection.backup(copy)
         cursor = copy.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
-        return _contents(cursor, [row[0] for row in cursor.fetchall()])
+        tables = [row[0] for row in cursor.fetchall()]
+        cursor.execute("PRAGMA secure_delete = ON")  # the deleted rows' bytes are overwritten, not left in the file
+        for table in set(ROWS_LEFT_OUT) & set(tables):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        copy.commit()
+        return _contents(cursor, tables)
     finally:
         copy.close()
 
@@ -144,7 +155,9 @@ def _postgresql_dump(target: Path) -> Contents:
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
         # pg_dump reads the same snapshot while this transaction stays open.
-        _run(*_postgresql_command("pg_dump", "--format=custom", f"--file={target}", f"--snapshot={snapshot}"))
+        left_out = [f"--exclude-table-data={table}" for table in ROWS_LEFT_OUT]
+        _run(*_postgresql_command("pg_dump", "--format=custom", f"--file={target}", f"--snapshot={snapshot}",
+                                  *left_out))  # fmt: skip
         return _contents(cursor, connection.introspection.table_names(cursor))
 
 

@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from caseweight.audit.models import AuditEntry
@@ -152,6 +154,20 @@ def test_a_backup_is_readable_by_its_owner_only_and_its_manifest_says_what_it_ho
     assert manifest["tables"]["audit_auditentry"] == AuditEntry.objects.count()
     assert manifest["migrations"]["distribution"] == ["0001_initial", "0002_cover_flag_end_unassignment"]
     assert sorted(manifest["files"]) == [dump, "policies/ottawa-2026.toml"]
+
+
+@committed
+def test_a_backup_holds_no_session_so_its_holder_can_take_over_no_one(recorded, users, tmp_path):
+    session = SessionStore()
+    session["_auth_user_id"] = str(users["supervisor"].pk)
+    session.create()
+    path = tmp_path / "caseweight-backup.tar.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    with tarfile.open(path, "r:gz") as tar:
+        assert not any(session.session_key.encode() in tar.extractfile(name).read() for name in tar.getnames())
+        assert json.loads(tar.extractfile("manifest.json").read())["tables"]["django_session"] == 0
+    restore(path)
+    assert Session.objects.count() == 0
 
 
 def test_a_backup_refuses_to_replace_an_existing_file_without_force(tmp_path):
@@ -317,3 +333,20 @@ def test_a_restore_that_fails_halfway_leaves_the_database_and_the_policies_as_th
                                            ".*No space left on device"):  # fmt: skip
         restore(backup)
     assert everything() == before
+
+
+@committed
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite needs no tool")
+def test_a_postgresql_backup_without_pg_dump_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(CommandError, match="pg_dump was not found on PATH: install the PostgreSQL client tools"):
+        call_command("backup", str(tmp_path / "caseweight-backup.tar.gz"), stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+@committed
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite needs no tool")
+def test_a_postgresql_restore_without_its_client_tools_says_what_to_install(recorded, users, backup, monkeypatch):
+    change_everything(recorded, users)  # so that a restore would show
+    monkeypatch.setenv("PATH", str(backup.parent / "nowhere"))
+    refused(backup, "pg_restore was not found on PATH: install the PostgreSQL client tools")
