@@ -133,13 +133,17 @@ def _not_installed(program: str) -> str:
     )
 
 
+def _program(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(_not_installed(name))
+    return path
+
+
 def _postgresql_command(program: str, *parameters: str) -> tuple[list[str], dict[str, str]]:
     """`program` connecting to this app's database, with the password in the environment, not in ps."""
-    path = shutil.which(program)
-    if path is None:
-        raise BackupError(_not_installed(program))
     args, env = DatabaseClient.settings_to_cmd_args_env(connection.settings_dict, list(parameters))
-    return [path, *args[1:]], {**os.environ, **(env or {})}
+    return [_program(program), *args[1:]], {**os.environ, **(env or {})}
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> None:
@@ -162,15 +166,12 @@ def _postgresql_dump(target: Path) -> Contents:
 
 
 def _postgresql_load(source: Path, *, work_dir: Path) -> None:
-    pg_restore = shutil.which("pg_restore")
-    if pg_restore is None:
-        raise BackupError(_not_installed("pg_restore"))
     # pg_restore writes the restore as SQL; psql runs it in ONE transaction after dropping every
     # table there is now. --clean drops only what the backup holds: the tables of newer migrations,
     # or their foreign keys into tables the backup holds, would remain (and block the drop of those
     # tables' keys). pg_restore --single-transaction could not run that drop in its transaction.
     script = work_dir / "restore.sql"
-    _run([pg_restore, "--clean", "--if-exists", "--no-owner", f"--file={script}", str(source)])
+    _run([_program("pg_restore"), "--clean", "--if-exists", "--no-owner", f"--file={script}", str(source)])
     with connection.cursor() as cursor:
         present = connection.introspection.table_names(cursor)
     drops = [f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE;" for table in present]

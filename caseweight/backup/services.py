@@ -160,12 +160,34 @@ def _target_problem(target: Path, *, force: bool) -> str | None:
     return None
 
 
-def backup_create(*, path: str | Path, force: bool = False, progress: Progress = _silent) -> Manifest:
-    """Write a backup of the database and the policy folder to `path`, readable by its owner only.
+def _write_archive(target: Path, *, manifest: Manifest, dump: Path, policies: dict[str, bytes], force: bool) -> None:
+    """The archive, written under a temporary name beside `target` then renamed: `target` is never
+    half a backup."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            with tarfile.open(fileobj=out, mode="w:gz", compresslevel=6) as tar:  # 9 is slow for little gain
+                document = manifest.to_json()
+                _add(tar, MANIFEST, io.BytesIO(document), len(document))
+                with dump.open("rb") as stream:
+                    _add(tar, dump.name, stream, dump.stat().st_size)
+                for name, data in policies.items():
+                    _add(tar, name, io.BytesIO(data), len(data))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)  # mkstemp's mode already; said again because it matters
+        problem = _target_problem(target, force=force)  # made while we worked?
+        if problem:
+            raise BackupError(problem)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
-    Written under a temporary name beside `path`, then renamed: `path` is never half a backup.
-    Refuses to replace an existing file unless `force`.
-    """
+
+def backup_create(*, path: str | Path, force: bool = False, progress: Progress = _silent) -> Manifest:
+    """Write a backup of the database and the policy folder to `path`, readable by its owner
+    only. Refuses to replace an existing file unless `force`."""
     target = Path(path).absolute()
     problem = _target_problem(target, force=force)
     if problem:
@@ -188,26 +210,7 @@ def backup_create(*, path: str | Path, force: bool = False, progress: Progress =
             vendor=backup_vendor, migrations=contents.migrations, tables=contents.tables, files=files,
         )  # fmt: skip
         progress(f"Writing {target}...")
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                with tarfile.open(fileobj=out, mode="w:gz") as tar:
-                    document = manifest.to_json()
-                    _add(tar, MANIFEST, io.BytesIO(document), len(document))
-                    with dump.open("rb") as stream:
-                        _add(tar, dump.name, stream, dump.stat().st_size)
-                    for name, data in policies.items():
-                        _add(tar, name, io.BytesIO(data), len(data))
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o600)  # mkstemp's mode already; said again because it matters
-            problem = _target_problem(target, force=force)  # made while we worked?
-            if problem:
-                raise BackupError(problem)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _write_archive(target, manifest=manifest, dump=dump, policies=policies, force=force)
     progress(f"Wrote {target} ({_megabytes(target.stat().st_size)})")
     return manifest
 
