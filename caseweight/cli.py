@@ -15,6 +15,8 @@
     caseweight assign --site CODE [--data PATH] [--apply]   assign the site's new cases
     caseweight rebalance --site CODE [--apply]          even out the site's loads
     caseweight redistribute --absence ID [--apply]      share out an absent officer's cases
+    caseweight backup PATH [--force]    the whole database and the users' policies in one file
+    caseweight restore PATH [--noinput] put a backup back (replaces all the data)
     caseweight help COMMAND             a command's options
     caseweight migrate, createsuperuser, ...   Django's commands
 """

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "caseweight.demo",
     "caseweight.staffing",
     "caseweight.distribution",
+    "caseweight.backup",
 ]
 
 MIDDLEWARE = [
