@@ -45,7 +45,8 @@ class Command(BaseCommand):
             raise CommandError(f"nothing was restored: {error}") from None
         if missing:
             self.stdout.write(self.style.WARNING(
-                f"This backup is from an older Caseweight: its database lacks {len(missing)} migrations of this "
+                f"This backup is from an older Caseweight: its database lacks {len(missing)} "
+                f"migration{'s' if len(missing) != 1 else ''} of this "
                 f"code ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}). Run `caseweight migrate` now."
             ))  # fmt: skip
 
