@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from caseweight.imports.cells import unescaped
 from caseweight.imports.report import RowError
 from caseweight.imports.tables import TABLE_ORDER, TABLES
 
@@ -72,7 +73,8 @@ def rows_to_source(table: str, file_name: str, records) -> tuple[Source | None, 
     header = [normalise_column(name) for name in header_record[1]]
     source = Source(table=table, file_name=file_name, header=header)
     for number, cells in records:
-        cells = [cell.strip() for cell in cells]
+        # A cell escaped against formulas by an export (cells.py) reads back as it was stored.
+        cells = [unescaped(cell.strip()) for cell in cells]
         if not any(cells):
             continue  # blank rows, e.g. at the end of a sheet
         row = {}
