@@ -91,7 +91,7 @@ def import_upload(request):
 
 
 def _import_context(**context) -> dict:
-    return {"tables": [TABLES[name] for name in TABLE_ORDER], "dry_run": False, **context}
+    return {"tables": [TABLES[name] for name in TABLE_ORDER], "dry_run": False, "limits": limits.page_limits(), **context}
 
 
 @csrf_protect

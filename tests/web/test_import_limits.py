@@ -177,6 +177,13 @@ def test_the_page_still_refuses_a_post_without_its_csrf_token(users):
     assert response.status_code == 403 and nothing_written()
 
 
+def test_the_page_says_its_limits_and_where_to_import_a_bigger_file(client_as, page_limits):
+    page_limits(upload_megabytes=7, rows=1234)
+    html = client_as("supervisor").get(reverse("import_upload")).content.decode()
+    assert ("This page takes up to 7 MB of files at once and 1234 rows a table. A bigger file is imported on the "
+            "command line: <code>caseweight import PATH</code>.") in html
+
+
 # --- Django's own limits on a request --------------------------------------------------------------------
 
 
@@ -200,6 +207,23 @@ def test_form_fields_over_djangos_memory_limit_get_a_message_on_the_page(client_
     assert response.status_code == 400
     assert page_errors(response)[0].startswith("The form's fields other than files may hold at most 1.0 MB (the server's limit).")
     assert nothing_written()
+
+
+def test_more_form_fields_than_django_takes_get_a_message_on_the_page(client_as, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    response = upload(client_as("national_analyst"), ("officers.csv", csv_bytes([OFFICERS_HEADER, NEW_OFFICER])),
+                      **{f"field{i}": "x" for i in range(5)})
+    assert response.status_code == 400
+    assert page_errors(response)[0].startswith("The form may have at most 3 fields (the server's limit). Nothing was imported.")
+    assert nothing_written()
+
+
+def test_a_post_that_is_not_a_readable_form_gets_a_message_on_the_page(client_as):
+    response = client_as("national_analyst").generic(
+        "POST", reverse("import_upload"), b"--x\r\nnot a form", content_type="multipart/form-data; boundary="
+    )
+    assert response.status_code == 400
+    assert page_errors(response)[0].startswith("The upload could not be read: it was cut short or is not a form's upload.")
 
 
 # --- workbooks: limits checked before the rows are read ---------------------------------------------------
@@ -365,3 +389,11 @@ def test_a_damaged_workbook_on_the_command_line_gets_one_message_naming_the_file
     (error,) = command_errors(tmp_path / "bad.xlsx")
     assert error.startswith(message)
     assert nothing_written()
+
+
+def test_staffing_from_a_damaged_workbook_fails_with_the_readers_message(org, tmp_path):
+    content, message = DAMAGED["malformed sheet XML"]
+    (tmp_path / "bad.xlsx").write_bytes(content)
+    with pytest.raises(CommandError) as caught:
+        call_command("staffing", "--data", str(tmp_path / "bad.xlsx"), stdout=io.StringIO())
+    assert str(caught.value).startswith(message)
