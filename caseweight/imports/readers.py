@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -295,6 +296,10 @@ def _parse_all(archive, part: str) -> None:
             element.clear()
 
 
+# Where writers put the sheets: these parts are checked once the index has given their titles.
+SHEET_PART = re.compile(r"(^|/)worksheets/[^/]+\.xml$")
+
+
 def _check_workbook(reader, file_name: str, limits: Limits) -> list[tuple[str, str]]:
     """The workbook's sheets, (title, part), once the zip directory and the sheets' starts are within the limits."""
     archive = reader.archive
@@ -302,23 +307,30 @@ def _check_workbook(reader, file_name: str, limits: Limits) -> list[tuple[str, s
     # zipfile never gives more bytes than the directory declares, so these sizes bound every read.
     total = sum(member.file_size for member in members)
     if limits.xml_megabytes is not None and total > limits.xml_megabytes * MB:
-        raise _Unreadable(RowError(file_name, None, None, None, limits.refusal(
-            _("the workbook decompresses to %(size)s MB, more than the %(limit)d MB allowed for a whole workbook")
-            % {"size": megabytes(total), "limit": limits.xml_megabytes})))
+        raise _over_limit(file_name, limits, _(
+            "the workbook decompresses to %(size)s MB, more than the %(limit)d MB allowed for a whole workbook"
+        ) % {"size": megabytes(total), "limit": limits.xml_megabytes})
     part_limit = None if limits.sheet_xml_megabytes is None else limits.sheet_xml_megabytes * MB
+
+    def check_part(member) -> None:
+        if part_limit is not None and member.file_size > part_limit:
+            raise _over_limit(file_name, limits, _(
+                "its part %(part)s decompresses to %(size)s MB, more than the %(limit)d MB allowed for one sheet or part"
+            ) % {"part": member.filename, "size": megabytes(member.file_size), "limit": limits.sheet_xml_megabytes})
+
     for member in members:
-        # The sheets are checked below, by their titles: the index that names them is a part like these.
-        if part_limit is not None and member.file_size > part_limit and "worksheets/" not in member.filename:
-            raise _Unreadable(RowError(file_name, None, None, None, limits.refusal(
-                _("its part %(part)s decompresses to %(size)s MB, more than the %(limit)d MB allowed for one sheet or part")
-                % {"part": member.filename, "size": megabytes(member.file_size), "limit": limits.sheet_xml_megabytes})))
+        if not SHEET_PART.search(member.filename):
+            check_part(member)  # the index among them, before it is read
     reader.read_manifest()
     reader.read_workbook()
     sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()]
     if limits.sheets is not None and len(sheets) > limits.sheets:
-        raise _Unreadable(RowError(file_name, None, None, None, limits.refusal(
-            _("the workbook has %(count)d sheets, more than the %(limit)d allowed")
-            % {"count": len(sheets), "limit": limits.sheets})))
+        raise _over_limit(file_name, limits, _("the workbook has %(count)d sheets, more than the %(limit)d allowed")
+                          % {"count": len(sheets), "limit": limits.sheets})
+    sheet_parts = {part for _title, part in sheets}
+    for member in members:
+        if SHEET_PART.search(member.filename) and member.filename not in sheet_parts:
+            check_part(member)
     for title, part in sheets:
         label = _sheet_label(file_name, title)
         try:
@@ -326,20 +338,19 @@ def _check_workbook(reader, file_name: str, limits: Limits) -> list[tuple[str, s
         except KeyError:
             continue  # named by the index but missing from the file: openpyxl leaves it out too
         if part_limit is not None and size > part_limit:
-            raise _Unreadable(RowError(label, None, None, None, limits.refusal(
-                _("the sheet decompresses to %(size)s MB, more than the %(limit)d MB allowed for one sheet or part")
-                % {"size": megabytes(size), "limit": limits.sheet_xml_megabytes})))
+            raise _over_limit(label, limits, _(
+                "the sheet decompresses to %(size)s MB, more than the %(limit)d MB allowed for one sheet or part"
+            ) % {"size": megabytes(size), "limit": limits.sheet_xml_megabytes})
         if title.strip().lower() == README_SHEET:
             continue  # never read
         rows, columns = _declared_size(archive, part, label)
         if rows > limits.rows:
-            raise _Unreadable(RowError(label, None, None, None, limits.refusal(
-                _("the sheet declares %(rows)d rows, more than the %(limit)d allowed for one table")
-                % {"rows": rows, "limit": limits.rows})))
+            raise _over_limit(label, limits, _("the sheet declares %(rows)d rows, more than the %(limit)d allowed for one table")
+                              % {"rows": rows, "limit": limits.rows})
         if columns > limits.columns:
-            raise _Unreadable(RowError(label, None, None, None, limits.refusal(
-                _("the sheet declares %(columns)d columns, more than the %(limit)d allowed for one table")
-                % {"columns": columns, "limit": limits.columns})))
+            raise _over_limit(label, limits, _(
+                "the sheet declares %(columns)d columns, more than the %(limit)d allowed for one table"
+            ) % {"columns": columns, "limit": limits.columns})
     return sheets
 
 
@@ -378,12 +389,16 @@ def _limited(records, label: str, limits: Limits):
     """The records of one table, refused whole at the first row or cell past the limits."""
     for number, cells in records:
         if limits.rows is not None and number > limits.rows:
-            raise _Unreadable(RowError(label, None, None, None, limits.refusal(
-                _("the table has more than %(limit)d rows, the most allowed for one table") % {"limit": limits.rows})))
+            raise _over_limit(label, limits, _("the table has more than %(limit)d rows, the most allowed for one table")
+                              % {"limit": limits.rows})
         if limits.columns is not None and any(cell.strip() for cell in cells[limits.columns:]):
-            raise _Unreadable(RowError(label, number, None, None, limits.refusal(
-                _("a cell past the %(limit)d columns allowed for one table") % {"limit": limits.columns})))
+            raise _over_limit(label, limits, _("a cell past the %(limit)d columns allowed for one table")
+                              % {"limit": limits.columns}, row=number)
         yield number, cells
+
+
+def _over_limit(label: str, limits: Limits, reason: str, *, row: int | None = None) -> _Unreadable:
+    return _Unreadable(RowError(label, row, None, None, limits.refusal(reason)))
 
 
 def read_uploads(files: list[tuple[str, bytes]], limits: Limits | None = None) -> ReadResult:
