@@ -4,7 +4,7 @@
                                         generate the demo data set and demo accounts
     caseweight serve [ADDR:PORT]        serve the web app (default 127.0.0.1:8000)
     caseweight import PATH [--dry-run]  import a CSV folder, one CSV file or an XLSX workbook
-    caseweight export PATH [--tables sites,cases]
+    caseweight export PATH [--tables sites,cases] [--raw]
                                         export to a CSV folder or an XLSX workbook (*.xlsx)
     caseweight staffing [--data PATH] [--policy NAME_OR_FILE] [--method ratio|time|resilient|all]
                         [--region R] [--site CODE] [--format table|json|csv|xlsx] [--output FILE]
