@@ -34,6 +34,14 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def forwarded_client_address(request):
+    """The address a sign-in comes from, behind the one proxy CASEWEIGHT_BEHIND_PROXY trusts
+    (AXES_CLIENT_IP_CALLABLE): the last in X-Forwarded-For, the one that proxy added; the ones
+    before it are whatever the client sent. Without it every sign-in would come from the proxy."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR")
+
+
 def lockout_response(request, original_response, credentials):
     """django-axes' answer to a sign-in from a locked-out username and address (AXES_LOCKOUT_CALLABLE).
     Each attempt during the lockout counts as a failure, so the wait runs from this one."""

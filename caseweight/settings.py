@@ -6,7 +6,7 @@ SECRET_KEY         default: the contents of <CASEWEIGHT_DATA_DIR>/secret-key (`m
 DEBUG              default: off
 ALLOWED_HOSTS      default: 127.0.0.1,localhost
 CASEWEIGHT_HTTPS   default: off; on: HTTPS only (redirect, secure cookies, HSTS)
-CASEWEIGHT_TRUST_X_FORWARDED_PROTO  default: off; on: the TLS proxy's X-Forwarded-Proto says a request is HTTPS
+CASEWEIGHT_BEHIND_PROXY             default: off; on: believe the TLS proxy's X-Forwarded-Proto and X-Forwarded-For
 CASEWEIGHT_LOCKOUT_FAILURES         default: 5 failed sign-ins (one username from one address) lock it out
 CASEWEIGHT_LOCKOUT_MINUTES          default: 15 minutes of lockout
 CASEWEIGHT_SESSION_IDLE_MINUTES     default: 30 minutes without a request sign a user out
@@ -190,9 +190,11 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-# Only behind a proxy that sets (or strips) X-Forwarded-Proto on every request: else a client could claim HTTPS.
-if _env_bool("CASEWEIGHT_TRUST_X_FORWARDED_PROTO", False):
+# Only behind a proxy that sets X-Forwarded-Proto (replacing the client's) and appends the client's
+# address to X-Forwarded-For on every request: else a client could claim HTTPS, or any address.
+if _env_bool("CASEWEIGHT_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "caseweight.security.forwarded_client_address"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload (W021) binds the whole domain and every subdomain to HTTPS in browsers for months:
     # the domain owner's decision, not an application's.

@@ -22,7 +22,7 @@ SHOW_SETTINGS = (
     "'AXES_COOLOFF_MINUTES': s.AXES_COOLOFF_TIME.total_seconds() / 60, 'SESSION_COOKIE_AGE': s.SESSION_COOKIE_AGE,"
     "'SECURE_SSL_REDIRECT': s.SECURE_SSL_REDIRECT, 'SESSION_COOKIE_SECURE': s.SESSION_COOKIE_SECURE,"
     "'CSRF_COOKIE_SECURE': s.CSRF_COOKIE_SECURE, 'SECURE_HSTS_SECONDS': s.SECURE_HSTS_SECONDS,"
-    "'SECURE_PROXY_SSL_HEADER': s.SECURE_PROXY_SSL_HEADER}))"
+    "'SECURE_PROXY_SSL_HEADER': s.SECURE_PROXY_SSL_HEADER, 'AXES_CLIENT_IP_CALLABLE': s.AXES_CLIENT_IP_CALLABLE}))"
 )
 
 
@@ -77,6 +77,7 @@ def test_by_default_5_failures_lock_out_for_15_minutes_sessions_idle_out_after_3
     assert (shown["AXES_FAILURE_LIMIT"], shown["AXES_COOLOFF_MINUTES"], shown["SESSION_COOKIE_AGE"]) == (5, 15, 30 * 60)
     assert (shown["SECURE_SSL_REDIRECT"], shown["SESSION_COOKIE_SECURE"], shown["CSRF_COOKIE_SECURE"]) == (False, False, False)
     assert shown["SECURE_HSTS_SECONDS"] == 0 and shown["SECURE_PROXY_SSL_HEADER"] is None
+    assert shown["AXES_CLIENT_IP_CALLABLE"] is None
 
 
 def test_one_setting_turns_on_the_https_redirect_secure_cookies_and_a_year_of_hsts(tmp_path):
@@ -86,11 +87,12 @@ def test_one_setting_turns_on_the_https_redirect_secure_cookies_and_a_year_of_hs
     assert shown["SECURE_PROXY_SSL_HEADER"] is None  # a proxy's header is believed only when asked
 
 
-def test_the_environment_sets_the_limits_and_the_trusted_proxy_header(tmp_path):
+def test_the_environment_sets_the_limits_and_trusts_the_proxys_headers(tmp_path):
     shown = settings_with(tmp_path, SECRET_KEY=KEY, CASEWEIGHT_LOCKOUT_FAILURES="3", CASEWEIGHT_LOCKOUT_MINUTES="60",
-                          CASEWEIGHT_SESSION_IDLE_MINUTES="10", CASEWEIGHT_TRUST_X_FORWARDED_PROTO="1")  # fmt: skip
+                          CASEWEIGHT_SESSION_IDLE_MINUTES="10", CASEWEIGHT_BEHIND_PROXY="1")  # fmt: skip
     assert (shown["AXES_FAILURE_LIMIT"], shown["AXES_COOLOFF_MINUTES"], shown["SESSION_COOKIE_AGE"]) == (3, 60, 10 * 60)
     assert shown["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert shown["AXES_CLIENT_IP_CALLABLE"] == "caseweight.security.forwarded_client_address"
 
 
 def test_a_limit_that_is_not_a_whole_number_is_refused_by_name(tmp_path):

@@ -28,8 +28,9 @@ def lockout(settings):
     settings.AXES_COOLOFF_TIME = COOL_OFF
 
 
-def sign_in(client, username, password, *, url=None, address="10.0.0.1"):
-    return client.post(url or reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+def sign_in(client, username, password, *, url=None, address="10.0.0.1", **headers):
+    data = {"username": username, "password": password}
+    return client.post(url or reverse("login"), data, REMOTE_ADDR=address, **headers)
 
 
 def fail(client, username, times, **kwargs):
@@ -102,6 +103,17 @@ def test_a_locked_out_username_does_not_lock_out_a_colleague_at_the_same_address
 def test_a_locked_out_username_may_still_sign_in_from_another_address(client, users, password):
     assert fail(client, "officer", LIMIT, address="10.0.0.1").status_code == 429
     assert sign_in(client, "officer", password, address="10.0.0.2").status_code == 302
+
+
+def test_behind_the_proxy_the_lockout_goes_by_the_address_the_proxy_forwards(client, users, password, settings):
+    settings.AXES_CLIENT_IP_CALLABLE = "caseweight.security.forwarded_client_address"  # CASEWEIGHT_BEHIND_PROXY=1
+    proxy = "127.0.0.1"
+    # A client that forges its own X-Forwarded-For gets the proxy's real address appended after it.
+    locked = fail(client, "officer", LIMIT, address=proxy, HTTP_X_FORWARDED_FOR="10.0.0.2, 10.0.0.1")
+    assert locked.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "10.0.0.1"
+    elsewhere = sign_in(client, "officer", password, address=proxy, HTTP_X_FORWARDED_FOR="10.0.0.2")
+    assert elsewhere.status_code == 302
 
 
 # --- passwords --------------------------------------------------------------------------------------
