@@ -1,4 +1,5 @@
-"""Hardening for a shared server: the response headers Django does not set, and the lockout page.
+"""Hardening for a shared server: the response headers Django does not set, the lockout page, and
+the address a sign-in comes from behind a proxy.
 
 Django's SecurityMiddleware sets nosniff, the referrer policy and HSTS; django-csp the Content
 Security Policy; django-axes counts failed sign-ins (settings.py configures all three).

@@ -222,6 +222,8 @@ AXES_FAILURE_LIMIT = _env_count("CASEWEIGHT_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_count("CASEWEIGHT_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt while locked out starts the wait again (the lockout page says so).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_LOCKOUT_CALLABLE = "caseweight.security.lockout_response"
 
 LOGGING = {

@@ -12,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -73,6 +74,14 @@ def test_after_the_cool_off_the_right_password_signs_in(client, users, password)
     response = sign_in(client, "officer", password)
     assert response.status_code == 302
     assert signed_in_as(client) == "officer"
+
+
+def test_an_attempt_during_the_lockout_starts_the_wait_again(client, users, password):
+    assert fail(client, "officer", LIMIT).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - COOL_OFF + dt.timedelta(minutes=1))
+    assert sign_in(client, "officer", password).status_code == 429  # a minute early
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - dt.timedelta(minutes=2))
+    assert sign_in(client, "officer", password).status_code == 429  # a minute after the first wait, not the second
 
 
 def test_the_lockout_page_is_in_french_for_a_french_user(client, users, password):
