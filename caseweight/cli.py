@@ -29,13 +29,18 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseweight.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] in ("-h", "--help"):
         print(__doc__)
         args = ["help"] if not args else args
-    execute_from_command_line(["caseweight", *args])
+    try:
+        execute_from_command_line(["caseweight", *args])
+    except ImproperlyConfigured as error:
+        # A setting to fix (no SECRET_KEY, a bad value): say which, without a traceback.
+        sys.exit(f"caseweight: {error}")
 
 
 if __name__ == "__main__":
