@@ -130,7 +130,8 @@ def admin_routes() -> list[Route]:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
 
         def objects(world, label=label):
-            return [(obj.pk,) for obj in _admin_objects(world)[label]]
+            # Sign-in records (django-axes) belong to no site: their list and add pages are tried.
+            return [(obj.pk,) for obj in _admin_objects(world).get(label, [])]
 
         routes += [
             Route(f"{prefix}_changelist", queries=("", "?q=PO", "?q=C-", "?o=1")),
