@@ -239,14 +239,14 @@ LOGGING = {
 # --- Policy uploads ---------------------------------------------------------------------------------
 # The largest policy file the upload page accepts, in KB. A bigger one is placed in POLICIES_DIR on
 # the server, or given to the command line (`caseweight staffing --policy FILE`).
-MAX_POLICY_KB = int(os.environ.get("CASEWEIGHT_MAX_POLICY_KB", "256"))
+MAX_POLICY_KB = _env_count("CASEWEIGHT_MAX_POLICY_KB", 256)
 
 # Imports: what one import may read (caseweight/imports/limits.py; README, "Data files"). None: no
 # limit. The import page's limits are tighter; `caseweight import PATH` is how to import a bigger file.
 IMPORT_LIMITS = {
     "page": {
-        "upload_megabytes": int(os.environ.get("CASEWEIGHT_MAX_IMPORT_MB", "20")),
-        "rows": int(os.environ.get("CASEWEIGHT_MAX_IMPORT_ROWS", "100000")),
+        "upload_megabytes": _env_count("CASEWEIGHT_MAX_IMPORT_MB", 20),
+        "rows": _env_count("CASEWEIGHT_MAX_IMPORT_ROWS", 100000),
         "columns": 50,
         "sheets": 20,
         "sheet_xml_megabytes": 100,

@@ -95,10 +95,12 @@ def test_the_environment_sets_the_limits_and_trusts_the_proxys_headers(tmp_path)
     assert shown["AXES_CLIENT_IP_CALLABLE"] == "caseweight.security.forwarded_client_address"
 
 
-def test_a_limit_that_is_not_a_whole_number_is_refused_by_name(tmp_path):
-    done = caseweight("check", data_dir=tmp_path, SECRET_KEY=KEY, CASEWEIGHT_SESSION_IDLE_MINUTES="half an hour")
+@pytest.mark.parametrize("name", ["CASEWEIGHT_SESSION_IDLE_MINUTES", "CASEWEIGHT_MAX_POLICY_KB", "CASEWEIGHT_MAX_IMPORT_MB",
+                                  "CASEWEIGHT_MAX_IMPORT_ROWS"])
+def test_a_limit_that_is_not_a_whole_number_is_refused_by_name(tmp_path, name):
+    done = caseweight("check", data_dir=tmp_path, SECRET_KEY=KEY, **{name: "half an hour"})
     assert done.returncode == 1
-    assert "CASEWEIGHT_SESSION_IDLE_MINUTES must be a whole number, at least 1 (it is 'half an hour')" in done.stderr
+    assert f"{name} must be a whole number, at least 1 (it is 'half an hour')" in done.stderr
 
 
 def production_variables() -> dict[str, str]:
