@@ -87,6 +87,30 @@ def test_no_route_shows_a_role_what_it_must_never_see(client_as, world, role, ro
         assert not found, f"{method.upper()} {url} ({response.status_code}) shows the {role}: {found}"
 
 
+# Rows about other sites' cases and officers, as a supervisor might send them: the refusal may say
+# a row is outside the user's scope, never where it is (its site) nor whose it is.
+HOSTILE_IMPORT = {
+    "officers.csv": "code,name,site,role,fte,languages\nPO-KIM,Someone Else,OTT,po,1,en\n",
+    "cases.csv": "ref,site,supervision_level,language,officer,opened\nC-KIN-1,OTT,B,en,,2025-01-01\n"
+                 "C-MTL-1,OTT,B,en,,2025-01-01\nC-OTT-9,OTT,B,en,PO-ELO,2025-01-01\n",
+    "absences.csv": "officer,kind,start,end\nPO-ELO,sick,2026-01-05,2026-01-06\nPO-KIM,sick,2026-01-05,2026-01-06\n",
+}
+SITE_CODES = {"supervisor": [r"\bKIN\b", r"\bMTL\b"], "regional_manager": [r"\bMTL\b"]}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_refused_import_tells_no_role_where_another_sites_rows_are(client_as, world, role, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile(name, text.encode()) for name, text in HOSTILE_IMPORT.items()]
+    response = client_as(role).post("/data/import/", {"files": files})
+    assert response.status_code < 500
+    typed = "/data/import/?" + "&".join(f"cell={cell}" for text in HOSTILE_IMPORT.values()
+                                        for line in text.splitlines() for cell in line.split(","))  # fmt: skip
+    monkeypatch.setitem(NEVER, role, [*NEVER[role], *SITE_CODES.get(role, [])])
+    assert leaks(role, _answer(response), asked=typed) == []
+
+
 def test_every_route_the_app_serves_is_in_the_access_tests():
     missing = served_route_names() - {route.name for route in ROUTES} - NOT_DATA
     assert sorted(missing) == []
