@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ADDR ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# In the data folder settings.py reads: CASEWEIGHT_DATA_DIR, else ./data.
+SECRET_KEY_FILE := $(or $(CASEWEIGHT_DATA_DIR),data)/secret-key
 
 .PHONY: install demo serve test test-sqlite test-postgres bench clean messages
 
@@ -16,14 +18,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-demo: install
+demo: install $(SECRET_KEY_FILE)
 	$(BIN)/caseweight migrate --noinput
 	$(BIN)/caseweight demo
 	$(BIN)/caseweight serve $(ADDR)
 
-serve: install
+serve: install $(SECRET_KEY_FILE)
 	$(BIN)/caseweight migrate --noinput
 	$(BIN)/caseweight serve $(ADDR)
+
+# Caseweight refuses to start without a secret key: a random one, made once, readable by its owner only.
+$(SECRET_KEY_FILE):
+	mkdir -p $(@D)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.new && mv $@.new $@
 
 test: test-sqlite test-postgres
 
@@ -49,6 +56,6 @@ clean:
 	rm -rf $(VENV) data .pytest_cache
 
 # Refresh the French catalogue from the code, then compile it (needs GNU gettext).
-messages: install
+messages: install $(SECRET_KEY_FILE)
 	cd caseweight && ../$(BIN)/caseweight makemessages -l fr --no-obsolete --no-location
 	cd caseweight && ../$(BIN)/caseweight compilemessages -l fr

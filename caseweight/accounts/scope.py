@@ -4,12 +4,15 @@ officer            their own officer record, cases and absences; their site's ag
 supervisor         everything at their site (POS, MAI, CCC manager)
 regional_manager   everything in their region
 national_analyst   everything (superusers too)
-union_analyst      aggregate figures everywhere, never a case row nor an officer's absences
+union_analyst      aggregate figures everywhere, never a row about one officer or one case
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from caseweight.audit.models import AuditEntry
 from caseweight.cases.models import Case
@@ -54,10 +57,30 @@ def sites_for(user) -> QuerySet[Site]:
 
 
 def officers_for(user) -> QuerySet[Officer]:
-    """Officers whose record (name, FTE, caseload count) the user may see."""
+    """Officers whose record (name, FTE, languages, load, presence, reductions) the user may see:
+    an officer their own; a union analyst none, only counts (DESIGN.md: never a row about one officer)."""
+    if not sees_officer_rows(user):
+        return Officer.objects.none()
     if role_of(user) == "officer":
         return Officer.objects.filter(pk=user.officer_id)
     return Officer.objects.filter(site__in=sites_for(user))
+
+
+def sees_officer_rows(user) -> bool:
+    """Whether any row about one officer may be shown to the user (an officer: their own only)."""
+    return role_of(user) not in (None, "union_analyst")
+
+
+def shown_officer_codes(user, codes: Iterable[str]) -> set[str]:
+    """Of these officers, all of one site the user may see, those whose rows (name, load, absences,
+    cases) the user may see: an officer their own, a union analyst none, the others every one.
+    For rows the engine makes (loads, a week's cover), which come by code, not through a queryset."""
+    if not sees_officer_rows(user):
+        return set()
+    if role_of(user) == "officer":
+        own = user.officer.code if user.officer_id else None
+        return {code for code in codes if code == own}
+    return set(codes)
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -122,3 +145,37 @@ def import_site_codes(user) -> set[str] | None:
     if role_of(user) == "national_analyst":
         return None
     return set(sites_for(user).values_list("code", flat=True))
+
+
+# --- staffing policies ------------------------------------------------------------------------------
+
+POLICY_UPLOADERS = ("national_analyst", "union_analyst")
+
+
+def can_upload_policies(user) -> bool:
+    """Analysts (national and union) write policies; managers and officers read them."""
+    return role_of(user) in POLICY_UPLOADERS
+
+
+def can_replace_policy(user, record) -> bool:
+    """Whether `user` may overwrite an existing user policy file, given its upload record
+    (staffing.UserPolicy, or None for a file placed in the folder by hand): its uploader may, and a
+    national analyst may replace any. A file with no known uploader (placed by hand, or its
+    uploader's account deleted) only a national analyst."""
+    if role_of(user) == "national_analyst":
+        return True
+    uploader = getattr(record, "uploaded_by_id", None)
+    return can_upload_policies(user) and uploader is not None and uploader == user.pk
+
+# --- Moves between regions (issue 9, item 3) --------------------------------------------------
+
+# Said wherever the move is refused: the importer and the admin.
+SITE_REGION_MOVE_REFUSED = gettext_lazy("only a national analyst may move a site to another region")
+
+
+def can_move_sites_between_regions(user) -> bool:
+    """Only a national analyst: a regional manager moving a site out of their region would lose it,
+    and into it would take another region's site; a supervisor never. Imports scoped to sites
+    (import_site_codes is not None) are never a national analyst's, so the importer refuses the
+    move in every scoped import."""
+    return role_of(user) == "national_analyst"

@@ -21,6 +21,7 @@ ENTITY_OF_MODEL = {
     "distribution.caseflag": "case_flag",
     "distribution.complexityassessment": "assessment",
     "distribution.cover": "cover",
+    "staffing.userpolicy": "user_policy",
 }
 
 
@@ -63,6 +64,8 @@ def key_of(instance: models.Model) -> str:
         return instance.case.ref
     if entity == "reduction":
         return instance.officer.code
+    if entity == "user_policy":
+        return instance.name
     return str(instance.pk)
 
 

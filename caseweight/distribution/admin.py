@@ -17,7 +17,10 @@ class ReductionAdmin(RoleScopedAdmin):
 
 @admin.register(CaseFlag)
 class CaseFlagAdmin(RoleScopedAdmin):
-    rights = READERS
+    # Shown, never written here: a flag is raised by its case's officer and decided on the flags
+    # page (services.flag_raise, flag_decide), which keep one counted flag a case, stamp the
+    # decision and refuse one on one's own flag. Nobody adds or decides one in the admin.
+    rights = {"national_analyst": VIEW, "regional_manager": VIEW, "supervisor": VIEW}
     scoped = staticmethod(lambda user: CaseFlag.objects.filter(case__in=scope.cases_for(user)))
     scoped_choices = {"case": scope.cases_for}
     list_display = ("case", "hours_requested", "state", "approved_hours", "raised_by", "decided_by", "decided_at")

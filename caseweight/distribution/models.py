@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from caseweight.cases.models import Case
@@ -35,6 +35,9 @@ FLAG_STATE_CHOICES = [
     ("replaced", _("Replaced by a later approved flag")),
 ]
 COUNTED_FLAG_STATES = ("approved", "changed")
+# Nobody decides on a flag they raised, by any route: the services say it first, and the model
+# (full_clean) and the database refuse it (constraints below) for every other way in.
+SELF_DECISION_REFUSED = _("You cannot decide on a flag you raised.")
 ENDED_FLAG_STATES = ("ended", "replaced")  # counted from decided_at until ended_at
 
 ASSIGNMENT_METHOD_CHOICES = [
@@ -106,7 +109,15 @@ class CaseFlag(models.Model):
         verbose_name_plural = _("case flags")
         constraints = [
             models.CheckConstraint(condition=Q(hours_requested__gt=0), name="caseflag_hours_positive"),
-        ]
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | Q(raised_by__isnull=True) | ~Q(decided_by=F("raised_by")),
+                name="caseflag_not_decided_by_its_raiser", violation_error_message=SELF_DECISION_REFUSED,
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_by__isnull=True) | Q(raised_by__isnull=True) | ~Q(ended_by=F("raised_by")),
+                name="caseflag_not_ended_by_its_raiser", violation_error_message=SELF_DECISION_REFUSED,
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.case_id}: {self.hours_requested} h ({self.state})"

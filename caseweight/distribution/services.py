@@ -25,6 +25,7 @@ from caseweight.distribution import selectors
 from caseweight.distribution.reasons import reword
 from caseweight.distribution.models import (
     COUNTED_FLAG_STATES,
+    SELF_DECISION_REFUSED,
     Assignment,
     CaseFlag,
     ComplexityAssessment,
@@ -91,7 +92,7 @@ def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = 
     if scope.role_of(user) not in DECIDERS:
         raise DistributionError(_("Only a supervisor or manager may decide on a flag."))
     if flag.raised_by_id == user.pk:
-        raise DistributionError(_("You cannot decide on a flag you raised."))
+        raise DistributionError(str(SELF_DECISION_REFUSED))
     if decision == "ended":
         if flag.state not in COUNTED_FLAG_STATES:
             raise FlagStateError(_("Only an approved flag can be ended."))
@@ -110,7 +111,11 @@ def flag_decide(*, flag: CaseFlag, user, decision: str, hours: Decimal | None = 
         raise DistributionError(_("Unknown decision."))
     with transaction.atomic():
         if decision in COUNTED_FLAG_STATES:
-            for earlier in CaseFlag.objects.filter(case_id=flag.case_id, state__in=COUNTED_FLAG_STATES).exclude(pk=flag.pk):
+            replaced = list(CaseFlag.objects.filter(case_id=flag.case_id, state__in=COUNTED_FLAG_STATES).exclude(pk=flag.pk))
+            if any(earlier.raised_by_id == user.pk for earlier in replaced):
+                # Replacing a flag ends it: a decision on that flag too (one raised before a change of role).
+                raise DistributionError(_("Approving this flag would end one you raised on the same case: ask a colleague."))
+            for earlier in replaced:
                 _flag_end(earlier, user=user, state="replaced", note="")
         flag.state = decision
         flag.decided_by = user

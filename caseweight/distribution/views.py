@@ -107,7 +107,10 @@ def site_workload(request, code):
         return redirect("distribution_officer", code=request.user.officer.code)
     policy = selectors.distribution_policy()
     workload, loads = selectors.site_loads(site=site, policy=policy)
-    names = dict(Officer.objects.filter(site=site).values_list("code", "name"))
+    # The counts and totals cover the site; the rows only the officers the user may see (a union
+    # analyst none: never a row about one officer).
+    shown = scope.shown_officer_codes(request.user, [row["load"].officer for row in loads])
+    names = dict(Officer.objects.filter(site=site, code__in=shown).values_list("code", "name"))
     rows = [
         {
             "code": row["load"].officer, "name": names.get(row["load"].officer, ""), "load": row["load"],
@@ -115,8 +118,10 @@ def site_workload(request, code):
             "sustained": row["sustained"], "present": row["load"].present,
             "cases": len(row["load"].cases), "covering": len(row["load"].covering),
         }
-        for row in loads
+        for row in loads if row["load"].officer in shown
     ]  # fmt: skip
+    load_hours = sum(row["load"].load_hours for row in loads)
+    capacity_hours = sum(row["load"].capacity_hours for row in loads)
     site_absences = (
         Absence.objects.filter(officer__site=site, end__gte=timezone.localdate()).select_related("officer")
         .annotate(cover_count=Count("covers")).order_by("start")
@@ -126,8 +131,9 @@ def site_workload(request, code):
         "site": site, "rows": rows, "chart": _bars(rows), "policy": policy, "period": workload.period,
         "unassigned": selectors.unassigned_cases(site=site).count() if scope.can_see_case_rows(request.user) else None,
         "can_manage": _is_manager(request.user), "absences": site_absences,
-        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in ("amber", "red")},
-        "sustained": sum(1 for r in rows if r["sustained"]),
+        "counts": selectors.load_row_counts(loads), "rows_hidden": len(rows) < len(loads),
+        "load_hours": load_hours, "capacity_hours": capacity_hours,
+        "site_pct": _pct(load_hours / capacity_hours) if capacity_hours else None,
     })  # fmt: skip
 
 

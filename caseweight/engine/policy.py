@@ -35,13 +35,19 @@ Schema (keys in brackets are optional; see caseweight/policies/csc-current.toml 
     [pay.annual_salary] [pay.hourly_rate] a parole officer's pay (costs are null without them)
 
 ``extends = "<policy name>"`` starts from another policy and overrides only the keys given (a cited
-number is replaced whole; tables are merged), so a scenario file can be three lines long.
+number is replaced whole; tables are merged), so a scenario file can be three lines long. It names
+a policy (NAME_PATTERN), never a path: shipped ones first, then the users' folders.
+
+Every number must lie in the range of its kind (BOUNDS: e.g. at most 1,000 cases per officer, 2,400
+minutes an activity, 300 times a month); refusals name the key and never echo a server path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -77,13 +83,13 @@ RESILIENCE_DEFAULTS = {
     "long_min_days": 15.0,
     "correlation": 0.0,
 }
-_RESILIENCE_CHECKS = {
-    "min_officer_years": "positive",
-    "season_summer": "positive",
-    "season_december": "positive",
+_RESILIENCE_CHECKS = {  # the kind of each (BOUNDS)
+    "min_officer_years": "officer_years",
+    "season_summer": "season",
+    "season_december": "season",
     "long_share": "share",
-    "long_mean_weeks": "rate",  # at least 1 week
-    "long_min_days": "positive",
+    "long_mean_weeks": "spell_weeks",  # at least 1 week
+    "long_min_days": "days",
     "correlation": "share",
 }
 PAY_KEYS = ("annual_salary", "hourly_rate")
@@ -93,13 +99,14 @@ DECEMBER_WEEKS = (51, 52)
 
 
 class PolicyError(ValueError):
-    """A refused policy. ``problems`` lists (key, problem); the message names each key."""
+    """A refused policy. ``problems`` lists (key, problem); the message names each key.
 
-    def __init__(self, problems: list[tuple[str, str]], *, file: str | None = None):
+    Pages show these messages, so they never hold a server path nor anything read from a file the
+    user did not give (a parent named by ``extends`` is reported by its name only)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
         self.problems = list(problems)
-        self.file = file
-        text = "; ".join(f"{key}: {problem}" for key, problem in self.problems)
-        super().__init__(f"{text} (in {file})" if file else text)
+        super().__init__("; ".join(f"{key}: {problem}" for key, problem in self.problems))
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,16 @@ class Policy:
 # Loading and finding policy files
 # ------------------------------------------------------------------------------------------
 
+# A policy's name is also its file's name (<name>.toml): letters, digits, '-' and '_', so no '/',
+# '\\', '..' nor hidden file, and no name can reach outside the policy folders. The one rule for
+# `extends`, the names pages accept, and the names of uploaded files.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+NAME_RULE = "letters, digits, '-' and '_' only, 64 at most"
+
+
+def is_policy_name(text: Any) -> bool:
+    return isinstance(text, str) and NAME_PATTERN.fullmatch(text) is not None
+
 
 @dataclass(frozen=True)
 class PolicyFile:
@@ -256,15 +273,20 @@ def _dirs(search_dirs: Iterable[str | Path]) -> list[Path]:
 
 
 def find_policy_file(name: str, *, search_dirs: Iterable[str | Path] = ()) -> Path:
-    for d in _dirs(search_dirs):
-        candidate = d / f"{name}.toml"
-        if candidate.is_file():
-            return candidate
-    raise PolicyError([("name", f"no policy named {name!r} in {', '.join(str(d) for d in _dirs(search_dirs))}")])
+    """The file of the policy called `name`. The refusal names no folder: it may reach a page."""
+    if is_policy_name(name):
+        for d in _dirs(search_dirs):
+            candidate = d / f"{name}.toml"
+            if candidate.is_file():
+                return candidate
+    raise PolicyError([("name", f"no policy named {_show(name)}")])
 
 
 def load_policy(path_or_name: str | Path, *, search_dirs: Iterable[str | Path] = ()) -> Policy:
-    """Load and validate a policy by name (shipped directory first, then search_dirs) or by path."""
+    """Load and validate a policy by name (shipped directory first, then search_dirs) or by path.
+
+    A path is for the command line and tests only (the user names their own file); pages pass a
+    name, which never reaches outside the policy folders."""
     search_dirs = list(search_dirs)
     text = str(path_or_name)
     if isinstance(path_or_name, Path) or text.endswith(".toml") or "/" in text or "\\" in text:
@@ -281,21 +303,31 @@ def list_policies(search_dirs: Iterable[str | Path] = ()) -> list[PolicyFile]:
     """Every policy file: shipped ones first (by name), then each user directory's, in order.
 
     A file that does not validate is listed with its error rather than hidden, so the user sees
-    why it is missing from the choices; so is a user file whose name an earlier file already uses.
+    why it is missing from the choices; so is a user file whose name an earlier file already uses,
+    or whose name is not a policy name. Errors name no folder: the list is shown on a page.
     """
     search_dirs = list(search_dirs)
-    seen: dict[str, Path] = {}
+    shipped_names: set[str] = set()
+    seen: set[str] = set()
     entries: list[PolicyFile] = []
     for d in _dirs(search_dirs):
         if not d.is_dir():
             continue
+        shipped = d == SHIPPED_DIR
         for path in sorted(d.glob("*.toml")):
-            shipped = d == SHIPPED_DIR
             name = path.stem
-            if name in seen:
-                entries.append(PolicyFile(name, path, shipped, error=f"name {name!r} is already used by {seen[name]}"))
+            error = None
+            if not is_policy_name(name):
+                error = f"name {_show(name)} is not a policy name ({NAME_RULE})"
+            elif name in seen:
+                used_by = "a shipped policy" if name in shipped_names else "a policy in an earlier folder"
+                error = f"name {name!r} is already used by {used_by}"
+            if error:
+                entries.append(PolicyFile(name, path, shipped, error=error))
                 continue
-            seen[name] = path
+            seen.add(name)
+            if shipped:
+                shipped_names.add(name)
             try:
                 policy = load_policy(path, search_dirs=search_dirs)
             except PolicyError as error:
@@ -305,25 +337,58 @@ def list_policies(search_dirs: Iterable[str | Path] = ()) -> list[PolicyFile]:
     return entries
 
 
+def read_policy_text(raw: bytes) -> dict:
+    """A policy file's bytes as TOML data, or PolicyError saying why not (the one reader of the
+    format: the loader and the upload both use it). Hostile files are refused with a message,
+    not a Python error: a number past Python's 4,300-digit limit (ValueError inside tomllib),
+    arrays or tables nested thousands deep (RecursionError)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise PolicyError([("(file)", f"not UTF-8 text (byte 0x{raw[error.start]:02x} on line {line})")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError([("(file)", f"not valid TOML: {error}")]) from None
+    except RecursionError:
+        raise PolicyError([("(file)", "not a policy: arrays or tables nested too deeply")]) from None
+    except ValueError:  # tomllib's int() refuses more than sys.get_int_max_str_digits() digits
+        long_number = re.search(r"[0-9_]{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+        where = f" on line {text.count(chr(10), 0, long_number.start()) + 1}" if long_number else ""
+        raise PolicyError([("(file)", f"a number{where} has too many digits (more than "
+                                      f"{sys.get_int_max_str_digits()})")]) from None  # fmt: skip
+
+
+class _CircularExtends(PolicyError):
+    """A circle of `extends`: reported as it is, not as a parent that does not validate."""
+
+
 def _read_with_parents(path: Path, search_dirs: list, seen: tuple[str, ...]) -> tuple[dict, str]:
     raw = path.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise PolicyError([("(file)", f"not valid TOML: {error}")], file=str(path)) from None
+    data = read_policy_text(raw)
     digest = hashlib.sha256(raw)
     parent = data.get("extends")
     if parent is None:
         return data, digest.hexdigest()
-    if not isinstance(parent, str) or not parent:
-        raise PolicyError([("extends", f"must be a policy name, got {parent!r}")], file=str(path))
-    if parent in seen or parent == path.stem:
-        raise PolicyError([("extends", f"circular: {' -> '.join((*seen, path.stem, parent))}")], file=str(path))
+    if not is_policy_name(parent):
+        raise PolicyError([("extends", f"must be the name of a policy ({NAME_RULE}), got {_show(parent)}")])
+    chain = (*seen, path.stem)
+    if parent in chain:
+        raise _CircularExtends([("extends", f"circular: {' -> '.join((*chain, parent))}")])
     try:
         parent_path = find_policy_file(parent, search_dirs=search_dirs)
     except PolicyError:
-        raise PolicyError([("extends", f"no policy named {parent!r}")], file=str(path)) from None
-    base, base_digest = _read_with_parents(parent_path, search_dirs, (*seen, path.stem))
+        raise PolicyError([("extends", f"no policy named {parent!r}")]) from None
+    # The parent is validated alone first, and its own problems are not repeated here: they are
+    # its file's, not the user's (its page lists them).
+    try:
+        base, base_digest = _read_with_parents(parent_path, search_dirs, chain)
+        parse_policy(base, name=parent)
+    except _CircularExtends:
+        raise
+    except PolicyError:
+        raise PolicyError([("extends", f"the policy {parent!r} does not validate: choose another or fix it first")]) from None
     digest.update(base_digest.encode())
     merged = _merge(base, data)
     # Descriptive keys belong to the file that says them, not to its parent.
@@ -387,7 +452,7 @@ class _Checker:
         allowed = tuple(allowed)
         for key in table:
             if key not in allowed:
-                self.problem(_join(prefix, key), f"unknown {what} {key!r}; expected one of: {', '.join(allowed)}")
+                self.problem(_join(prefix, key), f"unknown {what} {_show(key)}; expected one of: {', '.join(allowed)}")
 
     def number(
         self,
@@ -398,7 +463,7 @@ class _Checker:
         required: bool = True,
         frequency: bool = False,
     ) -> Cited | None:
-        """Read a cited number at the dotted key. check: positive | non_negative | share | alpha | rate."""
+        """Read a cited number at the dotted key; `check` names its kind in BOUNDS."""
         raw = _get(data, key)
         if raw is _MISSING:
             if required:
@@ -413,8 +478,9 @@ class _Checker:
                 if "value" in raw:
                     self.problem(key, "give either value or every_months, not both")
                     return None
-                if not _is_number(months) or months <= 0:
-                    self.problem(_join(key, "every_months"), f"must be a positive number, got {_show(months)}")
+                wrong = self.out_of_bounds(months, "every_months")
+                if wrong:
+                    self.problem(_join(key, "every_months"), wrong)
                     return None
                 value = 1 / months
             elif "value" in raw:
@@ -430,20 +496,26 @@ class _Checker:
                     self.problem(_join(key, part), f"must be text, got {_show(text)}")
                     return None
             if status not in STATUSES:
-                self.problem(_join(key, "status"), f"unknown status {status!r}; expected one of: {', '.join(STATUSES)}")
+                self.problem(_join(key, "status"), f"unknown status {_show(status)}; expected one of: {', '.join(STATUSES)}")
                 return None
         else:
             value = raw
-        if not _is_number(value):
-            self.problem(key, f"must be a number, got {_show(value)}")
-            return None
-        ok, wanted = _CHECKS[check](value)
-        if not ok:
-            self.problem(key, f"must be {wanted}, got {_show(value)}")
+        wrong = self.out_of_bounds(value, check)
+        if wrong:
+            self.problem(key, wrong)
             return None
         cited = Cited(float(value), source, status, note)
         self.cited[key] = cited
         return cited
+
+    @staticmethod
+    def out_of_bounds(value: Any, kind: str) -> str | None:
+        """Why `value` is not a number of this kind (BOUNDS), or None."""
+        if not _is_number(value):
+            return f"must be a number, got {_show(value)}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"must be a finite number, got {_show(value)}"
+        return BOUNDS[kind].problem(value)
 
     def choice(self, data: Mapping, key: str, allowed: tuple[str, ...]) -> Cited | None:
         raw = _get(data, key)
@@ -458,7 +530,7 @@ class _Checker:
             status = raw.get("status", "cited" if source else "unsourced")
             note = raw.get("note", "")
             if status not in STATUSES:
-                self.problem(_join(key, "status"), f"unknown status {status!r}; expected one of: {', '.join(STATUSES)}")
+                self.problem(_join(key, "status"), f"unknown status {_show(status)}; expected one of: {', '.join(STATUSES)}")
                 return None
         else:
             value = raw
@@ -472,12 +544,52 @@ class _Checker:
 
 _MISSING = object()
 
-_CHECKS = {
-    "positive": lambda v: (v > 0, "a positive number"),
-    "non_negative": lambda v: (v >= 0, "a number of at least 0"),
-    "share": lambda v: (0 <= v < 1, "a share of at least 0 and less than 1"),
-    "alpha": lambda v: (0 < v < 1, "a share more than 0 and less than 1"),
-    "rate": lambda v: (v >= 1, "a multiplier of at least 1"),
+@dataclass(frozen=True)
+class Bound:
+    """The range one kind of policy number must fall in. Below it the refusal says what is wanted;
+    above it, "too large: at most <high><unit>". A share's upper end is open (1 would mean every
+    week), so a share of 1 or more is refused with what is wanted, too."""
+
+    wanted: str
+    low: float
+    low_open: bool
+    high: float
+    unit: str = ""
+    high_open: bool = False
+
+    def problem(self, value: float) -> str | None:
+        if value < self.low or (self.low_open and value == self.low) or (self.high_open and value >= self.high):
+            return f"must be {self.wanted}, got {_show(value)}"
+        if value > self.high:
+            high = f"{int(self.high):,}" if float(self.high).is_integer() else f"{self.high:g}"
+            return f"too large: at most {high}{self.unit}, got {_show(value)}"
+        return None
+
+
+_POSITIVE, _AT_LEAST_0, _MULTIPLIER = "a positive number", "a number of at least 0", "a multiplier of at least 1"
+# Every kind of number a policy holds, with its range: the one place the bounds are decided. The
+# upper ends are far past any real policy, but keep every figure the engine derives finite and
+# meaningful (a 1e308-minute activity times a frequency is inf, then nan in every total; a huge
+# integer does not even convert to a float).
+BOUNDS = {
+    "ratio": Bound(_POSITIVE, 0, True, 1000, " cases per officer"),
+    "week_hours": Bound(_POSITIVE, 0, True, 168, " hours (a whole week)"),
+    "day_hours": Bound(_POSITIVE, 0, True, 24, " hours (a whole day)"),
+    "weeks_per_year": Bound(_POSITIVE, 0, True, 53, " weeks"),
+    "hours_per_year": Bound(_AT_LEAST_0, 0, False, 8784, " hours (a whole leap year)"),
+    "minutes": Bound(_AT_LEAST_0, 0, False, 2400, " minutes (a 40-hour week) each time"),
+    "frequency": Bound(_AT_LEAST_0, 0, False, 300, " times a month (ten a day)"),
+    "every_months": Bound(_POSITIVE, 0, True, 1200, " months (a century)"),
+    "minutes_per_month": Bound(_AT_LEAST_0, 0, False, 10000, " minutes a month (a full-time officer's month)"),
+    "share": Bound("a share of at least 0 and less than 1", 0, False, 1, high_open=True),
+    "alpha": Bound("a share more than 0 and less than 1", 0, True, 1, high_open=True),
+    "officer_years": Bound(_POSITIVE, 0, True, 1000, " officer-years"),
+    "season": Bound(_POSITIVE, 0, True, 10, " times the average week"),
+    "spell_weeks": Bound(_MULTIPLIER, 1, False, 52, " weeks"),
+    "days": Bound(_POSITIVE, 0, True, 366, " days"),
+    "pay_rate": Bound(_MULTIPLIER, 1, False, 10, " times the hourly rate"),
+    "annual_salary": Bound(_POSITIVE, 0, True, 10_000_000, " a year"),
+    "hourly_rate": Bound(_POSITIVE, 0, True, 10_000, " an hour"),
 }
 
 
@@ -496,15 +608,28 @@ def _join(prefix: str, key: str) -> str:
 
 def _is_number(value: Any) -> bool:
     # TOML booleans are Python ints; "true" is not a caseload ratio.
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _show(value: Any) -> str:
+    """A value for a refusal, short: the user's own text, cut, and never a 4,000-digit echo."""
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, (int, float, str)):
-        return repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, int) and abs(value) >= 10**15:
+        return f"a number of {math.floor(math.log10(abs(value))) + 1} digits"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:60]) + "…"
     return type(value).__name__
+
+
+def _show_list(value: Any) -> str:
+    if not isinstance(value, list):
+        return _show(value)
+    return "[" + ", ".join(_show(item) for item in value[:10]) + (", …]" if len(value) > 10 else "]")
 
 
 _TOP_KEYS = (
@@ -524,7 +649,7 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
     if not name:
         c.problem("name", "missing")
     elif file_name and name != file_name:
-        c.problem("name", f"must match the file name {file_name!r}, got {name!r}")
+        c.problem("name", f"must match the file name {file_name!r}, got {_show(name)}")
     version = c.text(data, "version")
     if not version:
         c.problem("version", "missing")
@@ -539,24 +664,24 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
         if institution is not None:
             c.known_keys(institution, "ratios.institution", codes.SECURITY_LEVELS, "security level")
             institution_ratios = {
-                level: c.number(data, f"ratios.institution.{level}", check="positive") for level in codes.SECURITY_LEVELS
+                level: c.number(data, f"ratios.institution.{level}", check="ratio") for level in codes.SECURITY_LEVELS
             }
-        ccc_ratio = c.number(data, "ratios.ccc", check="positive", required=False)
-        parole_office_ratio = c.number(data, "ratios.parole_office", check="positive", required=False)
+        ccc_ratio = c.number(data, "ratios.ccc", check="ratio", required=False)
+        parole_office_ratio = c.number(data, "ratios.parole_office", check="ratio", required=False)
 
     # Time and allowances.
     time = c.table(data, "time")
     week_hours = day_hours = weeks = None
     if time is not None:
         c.known_keys(time, "time", ("week_hours", "day_hours", "weeks_per_year"))
-        week_hours = c.number(data, "time.week_hours", check="positive")
-        day_hours = c.number(data, "time.day_hours", check="positive")
-        weeks = c.number(data, "time.weeks_per_year", check="positive")
+        week_hours = c.number(data, "time.week_hours", check="week_hours")
+        day_hours = c.number(data, "time.day_hours", check="day_hours")
+        weeks = c.number(data, "time.weeks_per_year", check="weeks_per_year")
     allowances_table = c.table(data, "allowances")
     allowances: dict[str, Cited | None] = {}
     if allowances_table is not None:
         c.known_keys(allowances_table, "allowances", ALLOWANCES, "allowance")
-        allowances = {a: c.number(data, f"allowances.{a}", check="non_negative") for a in ALLOWANCES}
+        allowances = {a: c.number(data, f"allowances.{a}", check="hours_per_year") for a in ALLOWANCES}
     if week_hours and weeks and allowances and all(allowances.values()):
         total = sum(a.value for a in allowances.values())
         if total >= week_hours.value * weeks.value:
@@ -591,10 +716,10 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
             if entry is None:
                 continue
             c.known_keys(entry, key, ("label_en", "label_fr", "minutes", "specialisation"))
-            minutes = c.number(data, f"{key}.minutes", check="non_negative")
+            minutes = c.number(data, f"{key}.minutes", check="minutes_per_month")
             specialisation = c.text(data, f"{key}.specialisation") or None
             if specialisation is not None and specialisation not in codes.SPECIALISATIONS:
-                c.problem(f"{key}.specialisation", f"unknown specialisation {specialisation!r}; "
+                c.problem(f"{key}.specialisation", f"unknown specialisation {_show(specialisation)}; "
                                                    f"expected one of: {', '.join(codes.SPECIALISATIONS)}")  # fmt: skip
             if minutes:
                 label_en = c.text(data, f"{key}.label_en", code.replace("_", " "))
@@ -629,7 +754,7 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
     if pay_table is not None:
         c.known_keys(pay_table, "pay", PAY_KEYS)
         for key in PAY_KEYS:
-            number = c.number(data, f"pay.{key}", check="positive", required=False)
+            number = c.number(data, f"pay.{key}", check=key, required=False)
             if number is not None:
                 pay[key] = number
 
@@ -638,13 +763,13 @@ def parse_policy(data: Mapping, *, name: str | None = None, path: Path | None = 
     if overtime_table is not None:
         c.known_keys(overtime_table, "overtime", OVERTIME_KEYS)
         for key in OVERTIME_KEYS:
-            check = "positive" if key == "double_after_hours" else "rate"
+            check = "week_hours" if key == "double_after_hours" else "pay_rate"
             number = c.number(data, f"overtime.{key}", check=check, required=False)
             if number:
                 overtime[key] = number
 
     if c.problems:
-        raise PolicyError(c.problems, file=str(path) if path else None)
+        raise PolicyError(c.problems)
     return Policy(
         name=name,
         version=version,
@@ -682,18 +807,18 @@ def _activity(c: _Checker, data: Mapping, code: str) -> Activity | None:
     if not code.replace("_", "").isalnum():
         c.problem(key, "an activity code may hold only letters, digits and '_'")
     c.known_keys(entry, key, ("label_en", "label_fr", "site_kinds", "minutes", "frequency"))
-    minutes = c.number(data, f"{key}.minutes", check="non_negative")
+    minutes = c.number(data, f"{key}.minutes", check="minutes")
     site_kinds = entry.get("site_kinds", list(codes.SITE_KINDS))
     if not isinstance(site_kinds, list) or not site_kinds or any(k not in codes.SITE_KINDS for k in site_kinds):
         c.problem(f"{key}.site_kinds", f"must be a list of site kinds from: {', '.join(codes.SITE_KINDS)}; "
-                                       f"got {site_kinds!r}")  # fmt: skip
+                                       f"got {_show_list(site_kinds)}")  # fmt: skip
         site_kinds = []
     frequency_table = c.table(data, f"{key}.frequency")
     frequency: dict[str, Cited] = {}
     if frequency_table is not None:
         c.known_keys(frequency_table, f"{key}.frequency", LEVELS, "level")
         for level in LEVELS:
-            number = c.number(data, f"{key}.frequency.{level}", check="non_negative", required=False, frequency=True)
+            number = c.number(data, f"{key}.frequency.{level}", check="frequency", required=False, frequency=True)
             if number is not None:
                 frequency[level] = number
     if minutes is None:

@@ -1,6 +1,8 @@
 """Export the data in the import format: a folder (or zip) of CSV files, or one XLSX workbook.
 
 An export imports back unchanged: same tables, same columns, codes for references, ISO dates.
+Text a spreadsheet would take for a formula is escaped (see cells.py), and the importer reads
+it back as it was; `raw=True` writes every cell exactly as stored.
 
 CSV files are written in UTF-8 *with* a byte order mark: Excel on Windows opens a CSV file
 without one as Windows-1252 and garbles every accent ("Ã‰loÃ¯se"), and our importer, like most
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from caseweight.audit.services import snapshot
 from caseweight.cases.models import Case
+from caseweight.imports.cells import escaped, xlsx_row
 from caseweight.imports.tables import TABLE_ORDER, TABLES
 from caseweight.organisation.models import Absence, Officer, Region, Site
 
@@ -108,17 +111,17 @@ def table_rows(table: str, site_codes: set[str] | None = None):
 # CSV
 
 
-def _csv_bytes(header, rows) -> bytes:
+def _csv_bytes(header, rows, *, raw: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else escaped(value, raw=raw) for value in row])
     return buffer.getvalue().encode(CSV_ENCODING)
 
 
-def table_csv(table: str, site_codes: set[str] | None = None) -> bytes:
-    return _csv_bytes(TABLES[table].columns, table_rows(table, site_codes))
+def table_csv(table: str, site_codes: set[str] | None = None, *, raw: bool = False) -> bytes:
+    return _csv_bytes(TABLES[table].columns, table_rows(table, site_codes), raw=raw)
 
 
 def template_csv(table: str) -> bytes:
@@ -152,28 +155,13 @@ def _xlsx_value(column: str, value):
     return value
 
 
-def _write_workbook(target, tables: list[str], site_codes: set[str] | None, *, with_rows: bool) -> None:
+def _write_workbook(target, tables: list[str], site_codes: set[str] | None, *, with_rows: bool, raw: bool = False) -> None:
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     # Write-only mode streams rows to the file: a national export stays small in memory.
     workbook = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
-
-    def header_cells(sheet, names):
-        cells = []
-        for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-        return cells
-
-    def text_cell(sheet, value):
-        # openpyxl would store "=..." as a formula; a name is never one, so force text.
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
 
     for table in tables:
         sheet = workbook.create_sheet(table)
@@ -181,36 +169,34 @@ def _write_workbook(target, tables: list[str], site_codes: set[str] | None, *, w
         columns = TABLES[table].columns
         for letter_index, column in enumerate(columns):
             sheet.column_dimensions[openpyxl.utils.get_column_letter(letter_index + 1)].width = max(12, len(column) + 4)
-        sheet.append(header_cells(sheet, columns))
+        sheet.append(xlsx_row(sheet, columns, font=bold))
         if not with_rows:
             continue
         for row in table_rows(table, site_codes):
-            values = []
-            for column, value in zip(columns, row):
-                value = _xlsx_value(column, value)
-                values.append(text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value)
-            sheet.append(values)
+            sheet.append(xlsx_row(sheet, [_xlsx_value(column, value) for column, value in zip(columns, row)], raw=raw))
 
     readme = workbook.create_sheet(README_SHEET)
     readme.column_dimensions["A"].width = 12
     readme.column_dimensions["B"].width = 18
     readme.column_dimensions["C"].width = 10
     readme.column_dimensions["D"].width = 100
-    readme.append([_("Caseweight data: one sheet per table, named after the table. This sheet is ignored on import.")])
-    readme.append([_("Dates are YYYY-MM-DD. Lists are codes separated by ';'. Codes are the keys: importing a row "
-                     "with an existing code updates it; rows left out of a sheet are left alone.")])
+    readme.append(xlsx_row(readme, [_("Caseweight data: one sheet per table, named after the table. This sheet is ignored on import.")]))
+    readme.append(xlsx_row(readme, [_("Dates are YYYY-MM-DD. Lists are codes separated by ';'. Codes are the keys: importing a row "
+                                      "with an existing code updates it; rows left out of a sheet are left alone.")]))
     readme.append([])
-    readme.append(header_cells(readme, [_("table"), _("column"), _("required"), _("what it holds")]))
+    readme.append(xlsx_row(readme, [_("table"), _("column"), _("required"), _("what it holds")], font=bold))
     notes = column_notes()
     for table in tables:
         definition = TABLES[table]
-        readme.append([table, "", "", definition.description])
+        readme.append(xlsx_row(readme, [table, "", "", definition.description]))
         for column in definition.columns:
-            readme.append(["", column, _("yes") if column in definition.required else _("no"), notes.get((table, column), "")])
+            readme.append(xlsx_row(readme, ["", column, _("yes") if column in definition.required else _("no"),
+                                            notes.get((table, column), "")]))
     workbook.save(target)
 
 
 def export_xlsx_bytes(*, tables=None, site_codes: set[str] | None = None) -> bytes:
+    """The web download: always escaped (raw files are for the command line)."""
     buffer = io.BytesIO()
     _write_workbook(buffer, _tables(tables), site_codes, with_rows=True)
     return buffer.getvalue()
@@ -227,18 +213,20 @@ def template_xlsx() -> bytes:
 # Files
 
 
-def export_path(*, path, tables=None, site_codes: set[str] | None = None) -> list[Path]:
-    """Write an XLSX workbook if `path` ends in .xlsx, else a folder of CSV files. Returns the files written."""
+def export_path(*, path, tables=None, site_codes: set[str] | None = None, raw: bool = False) -> list[Path]:
+    """Write an XLSX workbook if `path` ends in .xlsx, else a folder of CSV files. Returns the files written.
+
+    raw: every cell exactly as stored, formula-like text included (see cells.py)."""
     path = Path(path)
     names = _tables(tables)
     if path.suffix.lower() == ".xlsx":
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_workbook(path, names, site_codes, with_rows=True)
+        _write_workbook(path, names, site_codes, with_rows=True, raw=raw)
         return [path]
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for table in names:
         file = path / f"{table}.csv"
-        file.write_bytes(table_csv(table, site_codes))
+        file.write_bytes(table_csv(table, site_codes, raw=raw))
         written.append(file)
     return written

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _, ngettext
 
 from caseweight import codes, database, rules
+from caseweight.accounts import scope
 from caseweight.audit.services import audit_entry, audit_record_many, snapshot
 from caseweight.cases.models import Case
 from caseweight.distribution.services import record_imported_assignments
@@ -30,7 +31,7 @@ from caseweight.imports import readers
 from caseweight.imports.readers import ReadResult, Source
 from caseweight.imports.report import ErrorList, ImportRejected, ImportReport, RowError, TableCounts
 from caseweight.imports.tables import TABLE_ORDER, TABLES
-from caseweight.organisation.models import Absence, Officer, Region, Site
+from caseweight.organisation.models import Absence, Officer, Region, Site, cases_carried, officer_move_refusal
 
 __all__ = [
     "ImportRejected",
@@ -286,6 +287,24 @@ class _ImportRun:
     def in_scope(self, site_code: str | None) -> bool:
         return self.allowed is None or site_code in self.allowed
 
+    def officer_reference(self, check: "_RowCheck", column: str, code: str | None):
+        """The state of the officer a row names (or BROKEN), or None with an error if there is no
+        such officer, or, in a scoped import, the officer works outside the scope (now or after the
+        import): one message for both, so that it tells nothing of an officer elsewhere."""
+        if not code:
+            return None
+        officer = self.state_of("officers", code)
+        stored = self.officers.get(code)
+        outside = (stored is not None and not self.in_scope(stored.site.code)) or (
+            officer not in (None, BROKEN) and not self.in_scope(officer["site"]))
+        if officer is not None and not outside:
+            return officer
+        if self.allowed is None:
+            check.error(column, _("unknown officer"))
+        else:
+            check.error(column, _("officer %(officer)s is unknown or outside your scope") % {"officer": code})
+        return None
+
     # -- tables
 
     def check_table(self, source: Source) -> None:
@@ -406,6 +425,10 @@ class _ImportRun:
 
     def check_sites(self, check: _RowCheck, existing: dict) -> _Planned | None:
         code = check.text("code")
+        if code and not self.in_scope(code):
+            # Nothing more: the other checks would start from the stored site's values.
+            check.error("code", _("site %(site)s is outside your scope") % {"site": code})
+            return None
         site = existing.get(code)
         state, before = self._state("sites", site)
         region = check.text("region")
@@ -425,8 +448,10 @@ class _ImportRun:
             if levels is not None:
                 state["security_levels"] = codes.join_codes(levels)
         self._keep_list_order(state, before, ("security_levels", "languages"))
-        if code and not self.in_scope(code):
-            check.error("code", _("site %(site)s is outside your scope") % {"site": code})
+        # A scoped import is never a national analyst's (scope.import_site_codes), the one role
+        # that may move a site to another region (scope.can_move_sites_between_regions).
+        if check.ok and before is not None and state["region"] != before["region"] and self.allowed is not None:
+            check.error("region", str(scope.SITE_REGION_MOVE_REFUSED))
         if not check.ok:
             return None
         return _Planned("sites", check.source.file_name, check.number, code, state, site, before)
@@ -434,6 +459,10 @@ class _ImportRun:
     def check_officers(self, check: _RowCheck, existing: dict) -> _Planned | None:
         code = check.text("code")
         officer = existing.get(code)
+        if officer is not None and not self.in_scope(officer.site.code):
+            # Neither where the officer works nor anything else of theirs.
+            check.error("code", _("officer %(officer)s is outside your scope") % {"officer": code})
+            return None
         state, before = self._state("officers", officer)
         site = check.text("site")
         if site and self.state_of("sites", site) is None:
@@ -455,9 +484,6 @@ class _ImportRun:
         self._keep_list_order(state, before, ("languages", "specialisations"))
         if site and not self.in_scope(site):
             check.error("site", _("site %(site)s is outside your scope") % {"site": site})
-        elif before is not None and not self.in_scope(before["site"]):
-            check.error("code", _("officer %(officer)s works at site %(site)s, outside your scope")
-                        % {"officer": code, "site": before["site"]})
         if not check.ok:
             return None
         return _Planned("officers", check.source.file_name, check.number, code, state, officer, before)
@@ -465,15 +491,21 @@ class _ImportRun:
     def check_cases(self, check: _RowCheck, existing: dict) -> _Planned | None:
         ref = check.text("ref")
         case = existing.get(ref)
+        if case is not None and not self.in_scope(case.site.code):
+            # Neither where the case is nor anything else of it.
+            check.error("ref", _("case %(case)s is outside your scope") % {"case": ref})
+            return None
         state, before = self._state("cases", case)
         site_code = check.text("site")
         site = self.state_of("sites", site_code) if site_code else None
+        site_outside = bool(site_code) and site is not None and not self.in_scope(site_code)
         if site_code and site is None:
             check.error("site", _("unknown site"))
+        elif site_outside:
+            check.error("site", _("site %(site)s is outside your scope") % {"site": site_code})
         officer_code = check.text("officer") if check.given("officer") else None
-        officer = self.state_of("officers", officer_code) if officer_code else None
-        if officer_code and officer is None:
-            check.error("officer", _("unknown officer"))
+        if not site_outside:  # one error for a case outside the scope, not one about its officer too
+            self.officer_reference(check, "officer", officer_code)
         self._fill(check, state, {
             "ref": ref,
             "site": site_code,
@@ -507,11 +539,6 @@ class _ImportRun:
                         value=state["officer"])
         check.rule(lambda: rules.date_order(
             start=_date(state["opened"]), end=_date(state["closed"]), start_column="opened", end_column="closed"))
-        if not self.in_scope(state["site"]):
-            check.error("site", _("site %(site)s is outside your scope") % {"site": state["site"]}, value=state["site"])
-        elif before is not None and not self.in_scope(before["site"]):
-            check.error("ref", _("case %(case)s is at site %(site)s, outside your scope")
-                        % {"case": ref, "site": before["site"]})
         if not check.ok:
             return None
         return _Planned("cases", check.source.file_name, check.number, ref, state, case, before)
@@ -519,10 +546,9 @@ class _ImportRun:
     def check_absences(self, check: _RowCheck, existing: dict) -> _Planned | None:
         officer_code = check.text("officer")
         start = check.date("start")
-        officer = self.state_of("officers", officer_code) if officer_code else None
-        if officer_code and officer is None:
-            check.error("officer", _("unknown officer"))
-        absence = existing.get((officer_code, start))
+        officer = self.officer_reference(check, "officer", officer_code)
+        # Not a stored absence of an officer outside the scope: its values are not theirs to see.
+        absence = existing.get((officer_code, start)) if officer is not None else None
         state, before = self._state("absences", absence)
         self._fill(check, state, {
             "officer": officer_code,
@@ -534,16 +560,6 @@ class _ImportRun:
             return None
         check.rule(lambda: rules.date_order(
             start=_date(state["start"]), end=_date(state["end"]), start_column="start", end_column="end"))
-        # The officer's site now and after the import must both be in scope.
-        sites = set()
-        if officer is not BROKEN:
-            sites.add(officer["site"])
-        if officer_code in self.officers:
-            sites.add(self.officers[officer_code].site.code)
-        outside = sorted(site for site in sites if not self.in_scope(site))
-        if outside:
-            check.error("officer", _("officer %(officer)s works at site %(site)s, outside your scope")
-                        % {"officer": officer_code, "site": outside[0]})
         if not check.ok:
             return None
         return _Planned("absences", check.source.file_name, check.number, (officer_code, start), state, absence, before)
@@ -606,24 +622,23 @@ class _ImportRun:
             if planned.before is not None and planned.before["site"] != planned.state["site"]
         }
         for chunk in _chunks(sorted(moved)):
-            stranded: dict[str, list[str]] = {}
-            for ref, officer_code, site_code in (
-                Case.objects.filter(officer__code__in=chunk).values_list("ref", "officer__code", "site__code")
-            ):
-                if ref in planned_cases or ref in self.broken["cases"]:
-                    continue
-                if site_code != moved[officer_code].state["site"]:
-                    stranded.setdefault(officer_code, []).append(ref)
-            for officer_code, refs in sorted(stranded.items()):
+            carried = cases_carried(officers=Officer.objects.filter(code__in=chunk))
+            for officer_code in chunk:
                 planned = moved[officer_code]
-                self.errors.add(RowError(
-                    planned.file_name, planned.number, "site", planned.state["site"],
-                    ngettext("officer %(officer)s would move to %(site)s but still has %(count)d case at %(old)s, e.g. %(case)s",
-                             "officer %(officer)s would move to %(site)s but still has %(count)d cases at %(old)s, e.g. %(case)s",
-                             len(refs))
-                    % {"officer": officer_code, "site": planned.state["site"], "count": len(refs),
-                       "old": planned.before["site"], "case": refs[0]},
-                ))
+                left = []
+                for ref, site, covered in carried.get(self.officers[officer_code].pk, []):
+                    if ref in self.broken["cases"]:
+                        continue
+                    if ref in planned_cases:
+                        if not covered:
+                            continue  # its row checks its officer against its site
+                        site = planned_cases[ref].state["site"]
+                    if site != planned.state["site"] and ref not in left:
+                        left.append(ref)
+                refusal = officer_move_refusal(officer=officer_code, site=planned.state["site"],
+                                               old_site=planned.before["site"], cases=left)
+                if refusal:
+                    self.errors.add(RowError(planned.file_name, planned.number, "site", planned.state["site"], refusal))
 
     def counts(self) -> dict[str, TableCounts]:
         result = {}

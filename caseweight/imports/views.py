@@ -3,17 +3,22 @@ services.py (import) and export.py; permissions come from accounts.scope."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from caseweight.accounts import scope
 from caseweight.audit.context import acting_as, actor_for_user
-from caseweight.imports import export as exports
+from caseweight.imports import export as exports, limits
+from caseweight.imports.limits import MB, megabytes
 from caseweight.imports.services import ImportRejected, import_uploads
 from caseweight.imports.tables import TABLE_ORDER, TABLES
 
@@ -26,16 +31,79 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
     return response
 
 
+class _UploadSizeLimit(FileUploadHandler):
+    """Counts the uploaded files' bytes as they arrive and stops the upload past the import page's
+    limit: the rest of the request is read and dropped, so a file too big is never stored whole."""
+
+    def __init__(self, request, *, limit_mb: int | None):
+        super().__init__(request)
+        self.limit = None if limit_mb is None else limit_mb * MB
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.limit is not None and self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handlers store the file
+
+
+def _refused_request(error: Exception) -> str:
+    """Django's own limits on a request, said on the page instead of a bare "Bad Request"."""
+    if isinstance(error, TooManyFilesSent):
+        reason = ngettext(
+            "The import page takes at most %(count)d file at once: put the tables in one XLSX workbook.",
+            "The import page takes at most %(count)d files at once: put the tables in one XLSX workbook.",
+            settings.DATA_UPLOAD_MAX_NUMBER_FILES,
+        ) % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(error, RequestDataTooBig):
+        reason = _("The form's fields other than files may hold at most %(size)s MB (the server's limit).") % {
+            "size": megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    elif isinstance(error, TooManyFieldsSent):
+        reason = _("The form may have at most %(count)d fields (the server's limit).") % {
+            "count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+    else:
+        reason = _("The upload could not be read: it was cut short or is not a form's upload.")
+    return _("%(reason)s Nothing was imported. To import more or bigger files, use the command line: "
+             "caseweight import PATH.") % {"reason": reason}
+
+
+# CSRF is checked inside, by csrf_protect, once the size limit is in place: the CSRF check reads
+# the form, and upload handlers must be set before it is read (Django's documented way).
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     if not scope.can_import(request.user):
         raise PermissionDenied
-    context = {"tables": [TABLES[name] for name in TABLE_ORDER], "dry_run": False}
+    size_limit = _UploadSizeLimit(request, limit_mb=limits.page_limits().upload_megabytes)
+    request.upload_handlers.insert(0, size_limit)
+    try:
+        return _import_upload(request, size_limit)
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as error:
+        # As Django's own handler does: the form cannot be read again.
+        request._mark_post_parse_error()
+        return render(request, "imports/import.html", _import_context(form_error=_refused_request(error)), status=400)
+
+
+def _import_context(**context) -> dict:
+    return {"tables": [TABLES[name] for name in TABLE_ORDER], "dry_run": False, "limits": limits.page_limits(), **context}
+
+
+@csrf_protect
+def _import_upload(request, size_limit: _UploadSizeLimit):
+    context = _import_context()
     if request.method == "POST":
         files = request.FILES.getlist("files")
         dry_run = request.POST.get("dry_run") == "on"
         context["dry_run"] = dry_run
+        if size_limit.exceeded:
+            context["form_error"] = limits.page_limits().upload_refusal()
+            return render(request, "imports/import.html", context, status=413)
         if not files:
             context["form_error"] = _("Choose one XLSX workbook or one or more CSV files.")
         else:

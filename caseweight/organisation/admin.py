@@ -31,6 +31,15 @@ class SiteAdmin(RoleScopedAdmin):
     list_select_related = ("region",)
     search_fields = ("code", "name")
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        region = form.base_fields.get("region")
+        if obj is not None and region is not None and not scope.can_move_sites_between_regions(request.user):
+            # The site keeps its region: offer only that one, and refuse any other in the rule's words.
+            region.queryset = Region.objects.filter(pk=obj.region_id)
+            region.error_messages = {**region.error_messages, "invalid_choice": scope.SITE_REGION_MOVE_REFUSED}
+        return form
+
 
 @admin.register(Officer)
 class OfficerAdmin(RoleScopedAdmin):

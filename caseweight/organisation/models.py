@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from caseweight import codes, rules
 
@@ -128,6 +130,26 @@ class Officer(models.Model):
     def specialisation_list(self) -> list[str]:
         return [c for c in self.specialisations.split(codes.LIST_SEPARATOR) if c]
 
+    def save(self, *args, **kwargs):
+        # The shell's and any page's way in; the admin's form already said it (clean). Imports
+        # write in bulk, past this, having refused the move themselves (imports.services).
+        if kwargs.get("update_fields") is None or "site" in kwargs["update_fields"]:
+            self.refuse_move_with_cases()
+        super().save(*args, **kwargs)
+
+    def refuse_move_with_cases(self) -> None:
+        """ValidationError on `site` if this officer would leave cases behind at their old site."""
+        if self.pk is None or self.site_id is None:
+            return
+        old_site = Site.objects.filter(officers__pk=self.pk).first()
+        if old_site is None or old_site.pk == self.site_id:
+            return
+        carried = cases_carried(officers=Officer.objects.filter(pk=self.pk)).get(self.pk, [])
+        left = list(dict.fromkeys(ref for ref, site, _covered in carried if site != self.site.code))
+        refusal = officer_move_refusal(officer=self.code, site=self.site.code, old_site=old_site.code, cases=left)
+        if refusal:
+            raise ValidationError({"site": refusal})
+
     def clean(self):
         if self.fte is not None:
             self.fte = _clean_rule(lambda: rules.officer_fte(self.fte))
@@ -137,6 +159,34 @@ class Officer(models.Model):
         self.specialisations = codes.join_codes(
             _clean_rule(lambda: _code_list("specialisations", self.specialisations, codes.SPECIALISATIONS, codes.SPECIALISATION))
         )
+        self.refuse_move_with_cases()
+
+
+def cases_carried(*, officers) -> dict[int, list[tuple[str, str, bool]]]:
+    """(case ref, case's site code, covered) of the cases each officer carries, by officer id:
+    their own (open or closed: a case's officer works at the case's site) and those they cover
+    during an absence not over yet."""
+    carried: dict[int, set[tuple[str, str, bool]]] = {}
+    own = apps.get_model("cases", "Case").objects.filter(officer__in=officers)
+    covers = apps.get_model("distribution", "Cover").objects.filter(
+        officer__in=officers, absence__end__gte=timezone.localdate())
+    for rows, covered in ((own.values_list("officer_id", "ref", "site__code"), False),
+                          (covers.values_list("officer_id", "case__ref", "case__site__code"), True)):
+        for officer_id, ref, site in rows:
+            carried.setdefault(officer_id, set()).add((ref, site, covered))
+    return {officer_id: sorted(cases) for officer_id, cases in carried.items()}
+
+
+def officer_move_refusal(*, officer: str, site: str, old_site: str, cases: list[str]) -> str | None:
+    """The rule for every way in (import, admin, pages, shell): an officer moves to another site
+    only once they carry no case at their old site; `cases` are the ones they would leave there."""
+    if site == old_site or not cases:
+        return None
+    return ngettext(
+        "officer %(officer)s would move to %(site)s but still has %(count)d case at %(old)s, e.g. %(case)s",
+        "officer %(officer)s would move to %(site)s but still has %(count)d cases at %(old)s, e.g. %(case)s",
+        len(cases),
+    ) % {"officer": officer, "site": site, "count": len(cases), "old": old_site, "case": cases[0]}
 
 
 class Absence(models.Model):

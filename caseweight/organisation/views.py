@@ -57,9 +57,10 @@ def site_detail(request, code):
     site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
     today = timezone.localdate()
     week = _week_from(request)
-    # Officers: a supervisor and up see the site's officers; an officer sees only their own row.
+    # Officers: a supervisor and up see the site's officers; an officer only their own row; a union
+    # analyst none (the counts and FTE above). Who is away is personal data: absences_for is
+    # likewise narrowed, and a union analyst gets the count only.
     officers = selectors.officers_with_caseload(officers=scope.officers_for(user).filter(site=site), on=today)
-    # Who is away is personal data: absences_for is empty for a union analyst, who gets the count only.
     absences = selectors.absences_in_week(absences=scope.absences_for(user).filter(officer__site=site), week=week)
     site_totals = selectors.sites_with_totals(sites=scope.sites_for(user).filter(pk=site.pk), on=today).get()
     context = {
@@ -73,7 +74,7 @@ def site_detail(request, code):
         "is_this_week": week == selectors.week_containing(today),
         "absent_count": selectors.site_absent_officer_count(site=site, week=week),
         "absences": absences,
-        "sees_absences": scope.role_of(user) != "union_analyst",
+        "sees_officer_rows": scope.sees_officer_rows(user),
         "can_see_case_rows": scope.can_see_case_rows(user),
     }
     return render(request, "organisation/site_detail.html", context)

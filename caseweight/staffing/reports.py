@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from caseweight.engine import Policy, StaffingInputs, inputs_from_arrays
+from caseweight.imports.cells import escaped, xlsx_row
 
 METHODS = ("ratio", "time")
 
@@ -244,22 +245,24 @@ def flat_total(row: dict, data: dict, *, first: str, name: str) -> dict:
 
 
 def csv_text(data: dict) -> str:
-    """One row per site; numbers in full (Python's shortest exact form), empty where none."""
+    """One row per site; numbers in full (Python's shortest exact form), empty where none; text
+    escaped so that no cell is a formula (cells.py)."""
     out = io.StringIO()
     columns = site_columns(data)
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in data["sites"]:
-        writer.writerow({k: "" if v is None else v for k, v in flat_site(row, data).items()})
+        writer.writerow({k: "" if v is None else escaped(v) for k, v in flat_site(row, data).items()})
     return out.getvalue()
 
 
 def xlsx_bytes(data: dict, *, sheet_titles: dict[str, str] | None = None) -> bytes:
-    """A workbook with a sheet per level: sites, regions, national, and the policy used."""
+    """A workbook with a sheet per level: sites, regions, national, and the policy used. Text is
+    escaped and stored as text (cells.py): a policy's title is the user's, never a formula."""
     import openpyxl
     from openpyxl.styles import Font
 
-    workbook = openpyxl.Workbook()
+    workbook = openpyxl.Workbook(write_only=True)
     sheets = [
         ("sites", site_columns(data), [flat_site(row, data) for row in data["sites"]]),
         ("regions", total_columns(data, first="region"),
@@ -269,15 +272,13 @@ def xlsx_bytes(data: dict, *, sheet_titles: dict[str, str] | None = None) -> byt
         sheets.append(("national", total_columns(data, first="level"), [flat_total(data["national"], data, first="level", name="national")]))
     policy = data["policy"]
     sheets.append(("policy", ["key", "value"], [{"key": k, "value": v} for k, v in policy.items()]))
-    workbook.remove(workbook.active)
+    bold = Font(bold=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet((sheet_titles or {}).get(title, title))
-        sheet.append(columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row.get(c) for c in columns])
         sheet.freeze_panes = "A2"
+        sheet.append(xlsx_row(sheet, columns, font=bold))
+        for row in rows:
+            sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

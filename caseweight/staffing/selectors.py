@@ -24,7 +24,6 @@ from caseweight.cases.models import Case
 from caseweight.engine import (
     LEVELS,
     Policy,
-    PolicyError,
     PolicyFile,
     StaffingInputs,
     inputs_from_arrays,
@@ -32,8 +31,9 @@ from caseweight.engine import (
     load_policy,
 )
 from caseweight.engine.inputs import factor_mask, security_mask
-from caseweight.engine.policy import SHIPPED_DIR
+from caseweight.engine.policy import SHIPPED_DIR, find_policy_file
 from caseweight.organisation.models import Absence, Officer, Region, Site
+from caseweight.staffing.models import UserPolicy
 
 ABSENCE_WINDOW_WEEKS = 52  # the engine's window (caseweight.engine.absence): the 52 weeks before as_of
 
@@ -138,10 +138,6 @@ def policy_list() -> list[PolicyFile]:
     return list_policies(policy_search_dirs())
 
 
-# A policy name is also a file name: letters, digits, '-' and '_' only (no '/', '\\', '.').
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-
-
 def policy_get(name: str) -> Policy:
     """A policy by name or file path (the CLI); raises PolicyError (unknown name, invalid file)."""
     return load_policy(name, search_dirs=policy_search_dirs())
@@ -150,9 +146,14 @@ def policy_get(name: str) -> Policy:
 def policy_by_name(name: str) -> Policy:
     """A policy by name only, never a path: what the pages accept from a query string, so that
     ?policy=../../some/file.toml cannot make the server read a file outside the policy folders."""
-    if not NAME_PATTERN.fullmatch(name or ""):
-        raise PolicyError([("name", f"no policy named {name!r}")])
-    return load_policy(name, search_dirs=policy_search_dirs())
+    folders = policy_search_dirs()
+    return load_policy(find_policy_file(name, search_dirs=folders), search_dirs=folders)
+
+
+def policy_uploads() -> dict[str, UserPolicy]:
+    """The upload record of each user policy, by name (with its uploader); a file placed in the
+    folder by hand has none."""
+    return {record.name: record for record in UserPolicy.objects.select_related("uploaded_by")}
 
 
 def shipped_policy_names() -> set[str]:

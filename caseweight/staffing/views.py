@@ -3,9 +3,10 @@
 Thin views: scope (accounts.scope) → selectors (database → engine inputs) → engine → template.
 Everything here is aggregate: whoever may see a site may see its staffing (scope.sites_for), a
 union analyst everywhere; no page shows a case row or a case reference, except the week's cover
-page (coverage), which names officers and case references to the roles that may see case rows
-(scope.can_see_case_rows) and gives the others its counts and hours only. Access as in the rest of
-the app (accounts.access): signed out → sign-in page; outside one's scope → 403; unknown → 404.
+page (coverage), which names officers and case references to the roles that may see them
+(scope.shown_officer_codes: an officer their own) and gives the others its counts and hours only.
+Access as in the rest of the app (accounts.access): signed out → sign-in page; outside one's
+scope → 403; unknown → 404.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ METHODS = ("ratio", "time")
 EXPLAIN_METHODS = ("ratio", "time", "resilient")
 EXPOSURE_TOP = 25
 EXPOSURE_SORTS = ("p_overload", "uncovered")
-POLICY_UPLOADERS = ("national_analyst", "union_analyst")
 
 
 def _shows_data_errors(view):
@@ -64,11 +64,6 @@ def _shows_data_errors(view):
     return wrapper
 
 
-def can_upload_policies(user) -> bool:
-    """Analysts (national and union) write policies; managers and officers read them."""
-    return scope.role_of(user) in POLICY_UPLOADERS
-
-
 def _language() -> str:
     return "fr" if (get_language() or "en").startswith("fr") else "en"
 
@@ -79,9 +74,9 @@ def _policy_from(request, param: str = "policy", default: str | None = None) -> 
     name = request.GET.get(param) or default or settings.DEFAULT_POLICY
     try:
         return selectors.policy_by_name(name), None
-    except PolicyError as error:
+    except PolicyError as error:  # its message names no folder (engine.policy.PolicyError)
         problem = _("Policy %(name)s cannot be used (%(error)s): showing %(default)s instead.") % {
-            "name": name, "error": error, "default": settings.DEFAULT_POLICY,
+            "name": name[:64], "error": error, "default": settings.DEFAULT_POLICY,
         }  # fmt: skip
         return selectors.policy_by_name(settings.DEFAULT_POLICY), problem
 
@@ -486,8 +481,8 @@ def exposure(request):
 @_shows_data_errors
 def coverage(request, code):
     """One site's week (?week=2026-W48, default this week): who is at work and away, the cases of
-    the officers away, the load per officer at work. Officer names and case references only for the
-    roles that may see case rows; the others (union analysts) get the counts and hours."""
+    the officers away, the load per officer at work. The counts and hours cover the site; officers'
+    rows and case references only those the user may see (scope.shown_officer_codes)."""
     user = request.user
     site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
     policy, policy_error = _policy_from(request)
@@ -505,10 +500,12 @@ def coverage(request, code):
     result = selectors.site_week_coverage(site=site, iso_year=iso_year, iso_week=iso_week, policy=policy, share=share)
     result["absent_case_count"] = len(result["absent_cases"])
     result["case_count"] = sum(row["cases"] for row in result["officers"])
-    show_rows = scope.can_see_case_rows(user)
-    if not show_rows:
-        # Aggregates only: nothing that names an officer or a case leaves the view.
-        result = {k: v for k, v in result.items() if k not in ("officers", "absent_cases")}
+    # The figures above cover the whole site; the rows only the officers the user may see (an
+    # officer their own row and cases, a union analyst none): nothing else leaves the view.
+    codes = [row["code"] for row in result["officers"]]
+    shown = scope.shown_officer_codes(user, codes)
+    result["officers"] = [row for row in result["officers"] if row["code"] in shown]
+    result["absent_cases"] = [case for case in result["absent_cases"] if case["officer"] in shown]
     week = f"{iso_year}-W{iso_week:02d}"
     monday = dt.date.fromisocalendar(iso_year, iso_week, 1)
     previous = (monday - dt.timedelta(7)).isocalendar()
@@ -521,7 +518,8 @@ def coverage(request, code):
         "site": site,
         "region": site.region,
         "coverage": result,
-        "show_rows": show_rows,
+        "show_rows": bool(shown),
+        "own_row_only": bool(shown) and len(shown) < len(codes),
         "week": week,
         "share": share,
         "hidden": [("week", week), ("share", share)],
@@ -585,16 +583,17 @@ def compare(request):
 @require_GET
 def policy_list(request):
     language = _language()
+    can_upload = scope.can_upload_policies(request.user)
+    uploads = selectors.policy_uploads() if can_upload else {}  # who uploaded what: for the uploaders
     entries = [
         {
             "entry": entry,
             "title": (entry.title_fr if language == "fr" and entry.title_fr else entry.title_en) or entry.name,
+            "upload": None if entry.shipped else uploads.get(entry.name),
         }
         for entry in selectors.policy_list()
     ]
-    return render(
-        request, "staffing/policy_list.html", {"entries": entries, "can_upload": can_upload_policies(request.user)}
-    )
+    return render(request, "staffing/policy_list.html", {"entries": entries, "can_upload": can_upload})
 
 
 @login_required
@@ -603,7 +602,9 @@ def policy_detail(request, name):
     entry = next((e for e in selectors.policy_list() if e.name == name), None)
     if entry is None:
         raise Http404
-    context = {"entry": entry, "can_upload": can_upload_policies(request.user)}
+    can_upload = scope.can_upload_policies(request.user)
+    upload = selectors.policy_uploads().get(name) if can_upload and not entry.shipped else None
+    context = {"entry": entry, "can_upload": can_upload, "upload": upload}
     if entry.error is None:
         try:
             policy = selectors.policy_by_name(name)
@@ -635,7 +636,7 @@ def policy_detail(request, name):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_upload(request):
-    require(can_upload_policies(request.user))
+    require(scope.can_upload_policies(request.user))
     problems = None
     if request.method == "POST":
         form = PolicyUploadForm(request.POST, request.FILES)
@@ -643,8 +644,9 @@ def policy_upload(request):
             upload = form.cleaned_data["file"]
             try:
                 saved = services.policy_save(
-                    content=upload.read(services.MAX_POLICY_BYTES + 1),
+                    content=upload.read(services.max_policy_bytes() + 1),
                     file_name=upload.name,
+                    user=request.user,
                     replace=form.cleaned_data["replace"],
                 )
             except services.PolicyRejected as rejected:
@@ -657,5 +659,5 @@ def policy_upload(request):
     return render(
         request,
         "staffing/policy_upload.html",
-        {"form": form, "problems": problems, "max_kb": services.MAX_POLICY_BYTES // 1024},
+        {"form": form, "problems": problems, "max_kb": settings.MAX_POLICY_KB},
     )

@@ -68,6 +68,19 @@ def e2e_database(django_db_serialized_rollback, transactional_db):
 
 
 @pytest.fixture
+def csp_violations(page):
+    """What the page's Content Security Policy blocks, as the browser reports it (the
+    securitypolicyviolation event): "CSP violation: <directive> <what was blocked>" strings."""
+    violations = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', "
+        "event => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));"
+    )
+    page.on("console", lambda message: message.text.startswith("CSP violation") and violations.append(message.text))
+    return violations
+
+
+@pytest.fixture
 def sign_in(page, live_server, users, password):
     """sign_in("supervisor") → the browser page signed in with that username (tests/conftest.py)."""
 

@@ -1,4 +1,5 @@
-"""Every page opens in a real browser, in English and in French, without a script error.
+"""Every page opens in a real browser, in English and in French, without a script error or
+anything blocked by the Content Security Policy.
 
 The feature tests go deeper; this one catches a page that only breaks in a browser or in French
 (a template error behind a translation, an unescaped string, a broken static file).
@@ -47,7 +48,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_every_page_opens_for_a_national_analyst_in_both_languages(page, live_server, org, sign_in, language):
+def test_every_page_opens_for_a_national_analyst_in_both_languages(page, live_server, org, sign_in, csp_violations,
+                                                                   language):
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     sign_in("analyst")
@@ -59,3 +61,4 @@ def test_every_page_opens_for_a_national_analyst_in_both_languages(page, live_se
         assert page.get_attribute("html", "lang") == language, path
         assert page.locator("h1").first.is_visible(), path
     assert script_errors == []
+    assert csp_violations == []

@@ -9,6 +9,7 @@ import pytest
 from caseweight.cases.models import Case
 from caseweight.organisation.models import Absence, Officer, Region, Site
 
+
 @pytest.fixture
 def client_as(client, users):
     """client_as("supervisor") → the test client signed in with that role; "anonymous" stays signed out."""
@@ -41,3 +42,4 @@ def recorded_site(org):
         return res
 
     return make
+

@@ -160,6 +160,27 @@ def test_a_union_analyst_sees_counts_and_hours_but_no_name_or_case_ref(client_as
     assert 'id="aggregates-only"' in html
 
 
+def test_an_officer_sees_their_own_row_and_the_sites_totals_but_no_colleague(client_as):
+    html = client_as("officer").get(reverse("staffing_coverage", args=["OTT"]) + "?week=2026-W28").content.decode()
+    assert 'data-officer="PO-ANA"' in html and 'id="own-row-only"' in html
+    for secret in ("Ben Clark", "PO-BEN", "C-OTT-3", "(annual "):
+        assert secret not in html
+    # The site's totals still count Ben's absence and the hours his case needs.
+    assert re.search(r'id="away-count">1<', html) and re.search(r'id="absent-case-count">1<', html)
+    hours = float(re.search(r'id="hours-to-cover" data-value="([0-9.e-]+)"', html)[1])
+    assert hours == pytest.approx(BEN_MONTH * WEEK)
+    assert "Cases of the officers away" not in html  # none of them are hers
+
+
+def test_an_officer_away_sees_their_own_cases_to_cover_and_their_own_absence(client_as, org):
+    Absence.objects.create(officer=org["officers"]["PO-ANA"], kind="sick", start=dt.date(2026, 7, 6),
+                           end=dt.date(2026, 7, 7))  # fmt: skip
+    html = client_as("officer").get(reverse("staffing_coverage", args=["OTT"]) + "?week=2026-W28").content.decode()
+    cases = html[html.index('id="coverage-cases"'):]
+    assert "C-OTT-1" in cases and "C-OTT-2" in cases and "C-OTT-3" not in cases
+    assert "(sick 2026-07-06" in html and "(annual " not in html and "Ben Clark" not in html
+
+
 def test_a_bad_week_on_the_page_shows_this_week_and_says_why(client_as):
     html = client_as("supervisor").get(reverse("staffing_coverage", args=["OTT"]) + "?week=nonsense").content.decode()
     assert "is not an ISO week" in html

@@ -38,12 +38,24 @@ def test_an_officer_cannot_see_another_officers_cases(client_as, org):
     assert client_as("officer").get("/distribution/officers/PO-BEN/").status_code == 403
 
 
-def test_a_union_analyst_sees_loads_but_no_case_row(client_as, org):
+def test_a_union_analyst_may_not_open_an_officers_workload(client_as, org):
     client = client_as("union_analyst")
-    page = client.get("/distribution/officers/PO-ANA/").content.decode()
-    assert "C-OTT-1" not in page
+    for code in ("PO-ANA", "PO-BEN"):
+        response = client.get(f"/distribution/officers/{code}/")
+        assert response.status_code == 403
+        assert org["officers"][code].name not in response.content.decode()
     assert client.get("/distribution/sites/OTT/recommend/").status_code == 403
-    assert "C-OTT" not in client.get("/distribution/sites/OTT/").content.decode()
+
+
+def test_a_union_analyst_sees_a_sites_counts_and_totals_but_no_officer(client_as, org):
+    page = client_as("union_analyst").get("/distribution/sites/OTT/").content.decode()
+    for secret in ("Ana Tremblay", "Ben Clark", "PO-ANA", "PO-BEN", "C-OTT", 'id="utilisation-chart"', "data-officer"):
+        assert secret not in page
+    # Ana 13.25 h a month of cases, Ben 1.58 h; capacity 37.5 h × FTE × 0.9 × 52 / 12: 146.25 h + 117 h.
+    totals = page[page.index('id="site-load-totals"'):]
+    assert 'id="officer-count">2<' in totals
+    assert ">14.8<" in totals and ">263.3<" in totals and ">6%<" in totals
+    assert 'id="aggregates-only"' in page
 
 
 def test_the_overview_counts_officers_by_region(client_as, org):

@@ -240,7 +240,7 @@ def test_moving_a_case_in_from_a_site_outside_the_scope_is_refused(org):
     error = only_error(tables={"cases": [{**CASE, "ref": "C-KIN-1", "site": "OTT", "officer": ""}]},
                        allowed_site_codes={"OTT"})
     assert (error.column, error.value) == ("ref", "C-KIN-1")
-    assert "is at site KIN, outside your scope" in error.message
+    assert error.message == "case C-KIN-1 is outside your scope"  # not where it is
 
 
 def test_an_officer_or_absence_outside_the_scope_is_refused(org):
@@ -249,8 +249,8 @@ def test_an_officer_or_absence_outside_the_scope_is_refused(org):
         "absences": [{**ABSENCE, "officer": "PO-KIM"}],
     }, allowed_site_codes={"OTT"}).errors
     assert [(e.file, e.column, e.message) for e in errors] == [
-        ("officers.csv", "site", "site KIN is outside your scope"),
-        ("absences.csv", "officer", "officer PO-KIM works at site KIN, outside your scope"),
+        ("officers.csv", "code", "officer PO-KIM is outside your scope"),
+        ("absences.csv", "officer", "officer PO-KIM is unknown or outside your scope"),
     ]
 
 

@@ -140,6 +140,15 @@ def test_an_officer_sees_their_sites_totals_but_only_their_own_row(client_as):
     assert "Ben Clark" not in body
 
 
+def test_a_union_analyst_sees_the_sites_counts_and_fte_but_no_officer(client_as):
+    body = page(client_as("union_analyst"), "site_detail", "OTT", query="?week=2026-07-08")
+    assert '<div class="value">2</div><div class="label">officers</div>' in body
+    assert '<div class="value">1.80</div><div class="label">FTE</div>' in body
+    assert card(body, "absent-count") == 1 and 'id="officers-not-listed"' in body
+    for secret in ("Ana Tremblay", "Ben Clark", "PO-ANA", "PO-BEN", "data-officer", "Indigenous", "0.80"):
+        assert secret not in body
+
+
 # --- Home pages --------------------------------------------------------------------------------
 
 

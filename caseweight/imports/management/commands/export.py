@@ -1,4 +1,4 @@
-"""`caseweight export PATH [--tables sites,cases]`: export to a folder of CSV files or a workbook."""
+"""`caseweight export PATH [--tables sites,cases] [--raw]`: export to a folder of CSV files or a workbook."""
 
 from __future__ import annotations
 
@@ -20,11 +20,16 @@ class Command(BaseCommand):
             "--tables", default=",".join(TABLE_ORDER),
             help=f"comma-separated tables to export (default: all of {','.join(TABLE_ORDER)})",
         )
+        parser.add_argument(
+            "--raw", action="store_true",
+            help="write every cell exactly as stored: no quote before text a spreadsheet would take for a formula "
+            "(=, +, -, @, tab, carriage return); for other programs, not for opening in a spreadsheet",
+        )
 
-    def handle(self, *args, path, tables, **options):
+    def handle(self, *args, path, tables, raw=False, **options):
         names = [name.strip() for name in tables.split(",") if name.strip()]
         unknown = [name for name in names if name not in TABLE_ORDER]
         if unknown or not names:
             raise CommandError(f"unknown tables: {', '.join(unknown) or '(none given)'}; choose from {', '.join(TABLE_ORDER)}")
-        for file in export_path(path=path, tables=names):
+        for file in export_path(path=path, tables=names, raw=raw):
             self.stdout.write(f"wrote {file}")

@@ -3,6 +3,7 @@
 Without NAME: one line per policy file, shipped ones first, then the users' (settings
 POLICIES_DIR), with the error of any file that does not validate. With NAME (a policy name or a
 .toml file): the policy's summary, then every number with its value, status, source and note.
+Messages name no server folder: only the file given on the command line, as it was given.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 rows.append([entry.name, entry.version or "-", "shipped" if entry.shipped else "user",
                              entry.title_en if not entry.error else "INVALID, see below"])  # fmt: skip
                 if entry.error:
-                    errors.append(f"{entry.name} ({entry.path}): {entry.error}")
+                    errors.append(f"{entry.name}: {entry.error}")
             for line in aligned(rows):
                 self.stdout.write(line)
             if errors:
@@ -62,7 +63,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{policy.name} {policy.version}: {policy.title_en}")
         if policy.description_en:
             self.stdout.write(" ".join(policy.description_en.split()))
-        self.stdout.write(f"file: {policy.path}")
+        # The file the user named, as they named it; a policy named by its name says no folder.
+        if policy.name == name:
+            self.stdout.write(f"origin: {'shipped' if name in selectors.shipped_policy_names() else 'user'}")
+        else:
+            self.stdout.write(f"file: {name}")
         self.stdout.write(f"hybrid institutions: {policy.hybrid.value}")
         self.stdout.write(
             f"available working time: {policy.awt_hours_per_year:g} h a year per FTE "
