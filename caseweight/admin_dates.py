@@ -2,7 +2,8 @@
 
 Django turns ?start__year=… (&start__month=…&start__day=…) into a range from that day to the next
 day, month or year: a year past 9998 overflows the calendar (a server error), and a month 13 or
-a 31 February gives a page that blames the database installation.
+a 31 February gives a page that blames the database installation. `guard_drill_downs` gives
+every admin with a drill-down the guard: the apps' own and those of libraries (django-axes).
 """
 
 from __future__ import annotations
@@ -39,3 +40,13 @@ def _is_shown(asked: dict[str, str]) -> bool:
     except (ValueError, OverflowError):
         return False
     return year <= LAST_YEAR
+
+
+def guard_drill_downs(site: admin.AdminSite) -> None:
+    """Re-register each admin with a date drill-down as a DateDrillDownAdmin (at start-up, once
+    every admin is registered: CaseweightConfig.ready)."""
+    for model, model_admin in list(site._registry.items()):
+        if model_admin.date_hierarchy and not isinstance(model_admin, DateDrillDownAdmin):
+            guarded = type(type(model_admin).__name__, (DateDrillDownAdmin, type(model_admin)), {})
+            site.unregister(model)
+            site.register(model, guarded)

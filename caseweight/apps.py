@@ -6,3 +6,10 @@ class CaseweightConfig(AppConfig):
 
     name = "caseweight"
     verbose_name = "Caseweight"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from caseweight.admin_dates import guard_drill_downs
+
+        guard_drill_downs(admin.site)  # the admin app, first of the apps, has registered every admin by now

@@ -17,3 +17,7 @@ urlpatterns = [
     path("distribution/", include("caseweight.distribution.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A write the database refused outside a view (the session saved after it) gets its own page too.
+handler400 = "caseweight.database.bad_request"
+handler500 = "caseweight.database.server_error"

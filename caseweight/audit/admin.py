@@ -2,12 +2,11 @@ from django.contrib import admin
 
 from caseweight.accounts import scope
 from caseweight.accounts.admin_scope import VIEW, RoleScopedAdmin
-from caseweight.admin_dates import DateDrillDownAdmin
 from caseweight.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(DateDrillDownAdmin, RoleScopedAdmin):
+class AuditEntryAdmin(RoleScopedAdmin):
     """Read-only for everyone, superusers included: the trail must not be rewritten."""
 
     rights = {"national_analyst": VIEW, "regional_manager": VIEW, "supervisor": VIEW}

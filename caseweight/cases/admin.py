@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from caseweight.accounts import scope
 from caseweight.accounts.admin_scope import ALL, RoleScopedAdmin
-from caseweight.admin_dates import DateDrillDownAdmin
 from caseweight.cases.models import Case
 from caseweight.cases.selectors import case_open_filter
 
@@ -27,7 +26,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(DateDrillDownAdmin, RoleScopedAdmin):
+class CaseAdmin(RoleScopedAdmin):
     rights = {"national_analyst": ALL, "regional_manager": ALL, "supervisor": ALL}
     scoped = staticmethod(scope.cases_for)
     scoped_choices = {"site": scope.sites_for, "officer": scope.officers_for}

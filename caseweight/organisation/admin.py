@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from caseweight.accounts import scope
 from caseweight.accounts.admin_scope import ALL, VIEW, RoleScopedAdmin
-from caseweight.admin_dates import DateDrillDownAdmin
 from caseweight.organisation.models import Absence, Officer, Region, Site
 
 
@@ -53,7 +52,7 @@ class OfficerAdmin(RoleScopedAdmin):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(DateDrillDownAdmin, RoleScopedAdmin):
+class AbsenceAdmin(RoleScopedAdmin):
     rights = {"national_analyst": ALL, "regional_manager": ALL, "supervisor": ALL}
     scoped = staticmethod(scope.absences_for)
     scoped_choices = {"officer": scope.officers_for}

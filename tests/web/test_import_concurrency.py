@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
 
-from caseweight.imports import services
+from caseweight.imports import services, views
 from caseweight.imports.services import ImportRejected, import_tables
 from caseweight.organisation.models import Site
 
@@ -75,8 +75,17 @@ def test_a_second_import_while_one_is_running_is_refused_and_writes_nothing(runn
     assert set(Site.objects.filter(code__in=["FIRST", "SECOND"]).values_list("code", flat=True)) == {"FIRST"}
 
 
-def test_the_import_page_says_another_import_is_running(running_import, client_as, org):
+def test_the_import_page_says_another_import_is_running(running_import, client_as, org, monkeypatch):
     client = client_as("national_analyst")  # signed in before the other import holds the database
+    import_uploads = views.import_uploads
+
+    def refused_then_the_other_ends(**kwargs):
+        try:
+            return import_uploads(**kwargs)
+        finally:  # on SQLite the session, saved after every request, waits for the other import's end
+            running_import.release.set()
+
+    monkeypatch.setattr(views, "import_uploads", refused_then_the_other_ends)
     running_import.start()
     upload = io.BytesIO(b"code,name,region,kind,languages\r\nSECOND,Site SECOND,ONT,parole_office,en\r\n")
     upload.name = "sites.csv"
