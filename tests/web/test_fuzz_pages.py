@@ -1,15 +1,16 @@
 """Fuzz every page: whatever is typed into a form field or query parameter, or into a path, no page
 answers with a server error (5xx), and a write it refuses changes no row.
 
-Routes come from Django's URL resolver, so a new one cannot be left out: each must have sample
-path arguments below (objects in and out of the user's scope). Each page is opened as each role;
-its forms (method, action, fields) and the query parameters of its links are read from its HTML;
-then hypothesis sends values (unicode text, huge and negative numbers, absurd dates, empty, long,
+Routes come from Django's URL resolver, so a new one cannot be left out: each takes its sample
+URLs from the routes catalogue (tests/web/routes.py: objects of each site, in and out of the
+user's scope) or from SIGN_IN_AND_ADMIN below. Each page is opened as each role; its forms
+(method, action, fields) and the query parameters of its links are read from its HTML; then
+hypothesis sends values (unicode text, huge and negative numbers, absurd dates, empty, long,
 JSON-ish, or one of the field's own choices) as query parameters or posted fields, and absurd
-path arguments. Every model's rows are compared before and after each request that did not
-succeed (anything but a redirect without an error message): they must be the same. Each example
-runs in a savepoint rolled back after it, so all start from the same data. The number of requests
-tried is printed at the end of the run.
+path arguments. Every model's rows are compared before and after each POST that did not succeed
+(anything but a redirect without an error message): they must be the same. Each example runs in
+a savepoint rolled back after it, so all start from the same data. The number of requests tried
+is printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -19,15 +20,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from django.apps import apps
-from django.contrib import admin
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -36,9 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseweight.cases.models import Case
-from caseweight.distribution.models import Assignment, CaseFlag, ComplexityAssessment, Cover, Reduction
-from caseweight.organisation.models import Absence
+from routes import Route, all_routes
 
 ROLES = ("national_analyst", "supervisor", "officer")
 # Examples per route: fewer for the admin's, Django's own forms on every table.
@@ -52,102 +47,55 @@ NOT_SNAPSHOT = {"sessions", "axes"}
 # --- the routes ---------------------------------------------------------------------------------
 
 
-def _walk(patterns, prefix=""):
+def _walk(patterns, prefix="", namespace=None):
+    """(name, pattern) of every route; the admin's unnamed ones under their pattern."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or prefix + str(pattern.pattern), prefix + str(pattern.pattern)
 
 
-ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
-ADMIN_MODELS = {f"admin/{m._meta.app_label}/{m._meta.model_name}/": m for m in admin.site._registry}
+SERVED = dict(_walk(get_resolver().url_patterns))
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
-def _route_path(route: str, kwargs: dict) -> str:
-    """The path of a `path()` route with its arguments (quoted as a browser would)."""
-
-    def value(match):
-        converter, name = match[1] or "str", match[2]
-        return quote(str(kwargs[name]), safe="/" if converter == "path" else "")
-
-    return "/" + PARAMETER.sub(value, route)
-
-
-@dataclass
-class Samples:
-    """Sample paths of one route: `paths` with existing objects (in the user's scope first), and
-    `absurd`, a function of the example's nonsense giving a strategy of other paths."""
-
-    paths: list[str]
-    absurd: object = None
+# Routes the access catalogue leaves out (they show no data), and the admin's unnamed ones.
+SIGN_IN_AND_ADMIN = [
+    Route("login"), Route("logout", method="post"), Route("set_language", method="post"),
+    Route("admin:login"), Route("admin:logout", method="post"), Route("admin:password_change"),
+    Route("admin:password_change_done"), Route("admin:jsi18n"),
+    Route("admin:auth_user_password_change", lambda w: [(w["users"]["officer"].pk,), (w["accounts"]["PO-KIM"].pk,)]),
+    Route("admin:autocomplete", queries=("?app_label=cases&model_name=case&field_name=officer&term=P",)),
+]  # fmt: skip
+CATCH_ALL = "admin/(?P<url>.*)$"
 
 
-def _absurd_path(route: str):
+def route_urls(name: str, world: dict) -> list[tuple[str, str]]:
+    """(method, url) to open a route on, the user's own site's first; KeyError for a route nobody
+    gave any. The admin's unnamed object redirects, and object pages of a table the catalogue has
+    no row of (groups), are opened on object 1."""
+    if name == CATCH_ALL:
+        return [("get", "/admin/nothing-here/")]
+    unnamed = name == SERVED[name] and name.startswith("admin/") and name.endswith("/<path:object_id>/")
+    urls = [] if unnamed else list(CATALOGUE[name].requests(world))
+    return urls or [("get", "/" + PARAMETER.sub("1", SERVED[name]))]
+
+
+CATALOGUE = {route.name: route for route in [*all_routes(), *SIGN_IN_AND_ADMIN]}
+
+
+def _absurd_path(pattern: str):
     """A function of the example's nonsense: the route with it for every path argument."""
+    names = [m[2] for m in PARAMETER.finditer(pattern)]
 
     def make(nonsense: st.SearchStrategy) -> st.SearchStrategy:
-        names = [m[2] for m in PARAMETER.finditer(route)]
         return st.fixed_dictionaries({name: nonsense for name in names}).map(
-            lambda kwargs: "/" + PARAMETER.sub(lambda m: quote(kwargs[m[2]] or "x", safe=""), route)
+            lambda kwargs: "/" + PARAMETER.sub(lambda m: quote(kwargs[m[2]] or "x", safe=""), pattern)
         )
 
-    return make
-
-
-# The supervisor's (OTT, in Ontario) first, then others of the region and of another one.
-REGIONS, SITES, OFFICERS = ("ONT", "QUE"), ("OTT", "KIN", "MTL"), ("PO-ANA", "PO-BEN", "PO-KIM", "PO-ELO")
-
-
-def route_samples(route: str, objects: dict) -> Samples:
-    """Sample paths for every route; KeyError names a route nobody gave samples for."""
-    if route.startswith("admin/"):
-        return _admin_samples(route, objects)
-    if not PARAMETER.search(route):
-        return Samples(["/" + route])
-    kwargs_by_route = {
-        "regions/<str:code>/": [{"code": c} for c in REGIONS],
-        "staffing/regions/<str:code>/": [{"code": c} for c in REGIONS],
-        "officers/<str:code>/": [{"code": c} for c in OFFICERS],
-        "distribution/officers/<str:code>/": [{"code": c} for c in OFFICERS],
-        "cases/<path:ref>/": [{"ref": r} for r in ("C-OTT-1", "C-KIN-1", "C-MTL-1")],
-        "distribution/cases/<str:ref>/flags/": [{"ref": r} for r in ("C-OTT-1", "C-OTT-3", "C-KIN-1")],
-        "distribution/cases/<str:ref>/complexity/": [{"ref": r} for r in ("C-OTT-1", "C-KIN-1")],
-        "distribution/sites/<str:code>/recommend/<str:ref>/": [{"code": "OTT", "ref": "C-OTT-NEW"},
-                                                                {"code": "OTT", "ref": "C-OTT-1"},
-                                                                {"code": "KIN", "ref": "C-KIN-NEW"}],
-        "distribution/absences/<int:pk>/redistribute/": [{"pk": objects["absence"].pk}, {"pk": objects["kin_absence"].pk}],
-        "distribution/flags/<int:pk>/decide/": [{"pk": objects["flag"].pk}, {"pk": objects["kin_flag"].pk}],
-        "distribution/reductions/<int:pk>/end/": [{"pk": objects["reduction"].pk}, {"pk": objects["kin_reduction"].pk}],
-        "data/templates/<str:table>.csv": [{"table": t} for t in ("sites", "cases")],
-        "staffing/policies/<str:name>/": [{"name": n} for n in ("csc-current", "usje-2021")],
-    }  # fmt: skip
-    if route in kwargs_by_route:
-        kwargs = kwargs_by_route[route]
-    elif PARAMETER.findall(route) == [("str", "code")] and "/sites/" in "/" + route:
-        kwargs = [{"code": c} for c in SITES]
-    else:
-        raise KeyError(route)
-    return Samples([_route_path(route, k) for k in kwargs], _absurd_path(route))
-
-
-def _admin_samples(route: str, objects: dict) -> Samples:
-    if route.startswith("^") or "(?P<" in route:  # the admin's regular expressions: app lists, catch-all
-        return Samples(["/admin/organisation/", "/admin/distribution/", "/admin/nothing-here/"])
-    model = next((m for prefix, m in ADMIN_MODELS.items() if route.startswith(prefix)), None)
-    if route == "admin/r/<path:content_type_id>/<path:object_id>/":
-        site = objects["org"]["sites"]["OTT"]
-        return Samples([_route_path(route, {"content_type_id": ContentType.objects.get_for_model(site).pk,
-                                            "object_id": site.pk})], _absurd_path(route))  # fmt: skip
-    if not PARAMETER.search(route):
-        return Samples(["/" + route])
-    if model is None:
-        raise KeyError(route)
-    pks = list(model._base_manager.order_by("pk").values_list("pk", flat=True))
-    chosen = sorted({pks[0], pks[-1]}) if pks else []  # the first (in scope, from the fixtures) and the last
-    (name,) = [m[2] for m in PARAMETER.finditer(route)]
-    return Samples([_route_path(route, {name: pk}) for pk in chosen], _absurd_path(route))
+    return make if names else None
 
 
 # --- the forms and links of a page ---------------------------------------------------------------
@@ -312,29 +260,6 @@ def tally(request):
     return found
 
 
-@pytest.fixture
-def objects(org, users):
-    """The fixtures' organisation and a row of every table the pages write, in and out of the supervisor's site."""
-    ott, kin = org["sites"]["OTT"], org["sites"]["KIN"]
-    ana, kim = org["officers"]["PO-ANA"], org["officers"]["PO-KIM"]
-    Case.objects.create(ref="C-OTT-NEW", site=ott, supervision_level="B", language="en", opened=dt.date(2025, 6, 1))
-    Case.objects.create(ref="C-KIN-NEW", site=kin, security_level="medium", language="en", opened=dt.date(2025, 6, 1))
-    kin_absence = Absence.objects.create(officer=kim, kind="sick", start=dt.date(2026, 7, 6), end=dt.date(2026, 7, 8))
-    flag = CaseFlag.objects.create(case=org["cases"]["C-OTT-1"], raised_by=users["officer"], hours_requested=Decimal(2),
-                                   reason="more contacts")  # fmt: skip
-    kin_flag = CaseFlag.objects.create(case=org["cases"]["C-KIN-1"], raised_by=users["officer"],
-                                       hours_requested=Decimal(1), reason="x")  # fmt: skip
-    reduction = Reduction.objects.create(officer=ana, hours_per_week=Decimal(3), reason="training", start=dt.date(2026, 1, 5))
-    kin_reduction = Reduction.objects.create(officer=kim, hours_per_week=Decimal(2), reason="committee",
-                                             start=dt.date(2026, 1, 5))  # fmt: skip
-    ComplexityAssessment.objects.create(case=org["cases"]["C-OTT-1"], factors="trauma", assessed_by=users["supervisor"])
-    Assignment.objects.create(case=org["cases"]["C-OTT-3"], officer=org["officers"]["PO-BEN"], method="manual")
-    Cover.objects.create(case=org["cases"]["C-OTT-3"], officer=ana, absence=org["absence"])
-    Group.objects.create(name="readers")
-    return {"org": org, "users": users, "absence": org["absence"], "kin_absence": kin_absence, "flag": flag,
-            "kin_flag": kin_flag, "reduction": reduction, "kin_reduction": kin_reduction}  # fmt: skip
-
-
 def signed_in(user) -> Client:
     client = Client()  # a new one each time: no cookie (messages, language) carried from the last request
     if user is not None:
@@ -348,27 +273,30 @@ def send(client: Client, method: str, path: str, data: dict):
     return client.get(path, data)
 
 
-def test_every_route_has_sample_arguments(objects):
+def test_every_route_is_fuzzed(world):
     missing = []
-    for route in ROUTES:
+    for name in SERVED:
         try:
-            route_samples(route, objects)
+            route_urls(name, world)
         except KeyError:
-            missing.append(route)
-    assert not missing, f"routes without sample arguments in {__name__}: {missing}"
+            missing.append(name)
+    assert not missing, f"routes with no sample URL (tests/web/routes.py, or SIGN_IN_AND_ADMIN in {__name__}): {missing}"
 
 
-def _targets(route: str, samples: Samples, users) -> list[tuple[str, Target]]:
-    """(role, target) for each role: the route's sample paths, and the forms and query parameters
+def _targets(name: str, world: dict) -> list[tuple[str, Target]]:
+    """(role, target) for each role: the route's sample URLs, and the forms and query parameters
     (its GET forms' fields and its links' parameters, together) of its first page."""
     targets = []
-    for role in _roles(route):
-        targets.extend((role, Target("GET", path, [])) for path in samples.paths)
-        response = signed_in(users[role]).get(samples.paths[0])
-        assert response.status_code < 500, (role, samples.paths[0], response.status_code)
-        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+    urls = route_urls(name, world)
+    for role in _roles(name):
+        targets.extend((role, Target(method.upper(), url, [])) for method, url in urls)
+        method, first = urls[0]
+        response = signed_in(world["users"][role]).get(first) if method == "get" else None
+        if response is None or response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
-        parser = PageParser(samples.paths[0])
+        assert response.status_code < 500, (role, first, response.status_code)
+        path = urlsplit(first).path
+        parser = PageParser(path)
         parser.feed(response.content.decode())
         query: dict[str, list[Field]] = {}
         for target in parser.targets():
@@ -382,26 +310,26 @@ def _targets(route: str, samples: Samples, users) -> list[tuple[str, Target]]:
     return targets
 
 
-def _roles(route: str) -> tuple[str, ...]:
-    return tuple(role for role in ROLES if not (route.startswith("admin/") and role == "officer"))  # no admin for officers
+def _roles(name: str) -> tuple[str, ...]:
+    return tuple(role for role in ROLES if not (SERVED[name].startswith("admin/") and role == "officer"))  # no admin for officers
 
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_no_input_gets_a_server_error_and_a_refused_write_changes_no_row(route, objects, tally):
-    samples = route_samples(route, objects)
-    users = objects["users"]
-    targets = _targets(route, samples, users)
-    tally.requests += len(_roles(route))
-    tally.routes.add(route)
+@pytest.mark.parametrize("name", sorted(SERVED))
+def test_no_input_gets_a_server_error_and_a_refused_write_changes_no_row(name, world, tally):
+    users = world["users"]
+    targets = _targets(name, world)
+    absurd = _absurd_path(SERVED[name])
+    tally.requests += len(_roles(name))
+    tally.routes.add(name)
 
-    @settings(max_examples=ADMIN_EXAMPLES if route.startswith("admin/") else EXAMPLES, deadline=None,
+    @settings(max_examples=ADMIN_EXAMPLES if SERVED[name].startswith("admin/") else EXAMPLES, deadline=None,
               derandomize=True, database=None, suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(data=st.data())
     def fuzz(data):
         nonsense = FLAVOURS[data.draw(st.sampled_from(sorted(FLAVOURS)), label="flavour")]
         role, target = data.draw(st.sampled_from(targets), label="target")
-        if samples.absurd is not None and data.draw(st.integers(0, 3), label="absurd path") == 0:
-            target = Target(data.draw(st.sampled_from(["GET", "POST"])), data.draw(samples.absurd(nonsense)), target.fields)
+        if absurd is not None and data.draw(st.integers(0, 3), label="absurd path") == 0:
+            target = Target(data.draw(st.sampled_from(["GET", "POST"])), data.draw(absurd(nonsense)), target.fields)
         values = {f.name: data.draw(field_values(f, nonsense), label=f.name) for f in target.fields}
         extra = data.draw(st.dictionaries(st.sampled_from(GUESSED_PARAMETERS), nonsense, max_size=2), label="extra")
         with transaction.atomic():
