@@ -34,6 +34,10 @@ USER_ROLES = ("officer", "supervisor", "regional_manager", "national_analyst", "
 
 LIST_SEPARATOR = ";"
 
+# The years a page shows a week of: far beyond any record, and the weeks either side of them stay
+# in the calendar (Python's dates end at 9999-12-31).
+FIRST_YEAR_SHOWN, LAST_YEAR_SHOWN = 1900, 2999
+
 
 def gettext_noop(message: str) -> str:
     """Marks a message for the French catalogue (`make messages` finds it) without translating it:

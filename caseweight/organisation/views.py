@@ -11,27 +11,31 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from caseweight import codes
 from caseweight.accounts import scope
 from caseweight.accounts.access import get_in_scope, require
 from caseweight.cases.selectors import case_open_filter
 from caseweight.organisation import selectors
 
 
-EARLIEST_WEEK = dt.date(1900, 1, 1)
-LATEST_WEEK = dt.date(2999, 12, 31)
-
-
-def _week_from(request) -> selectors.Week:
-    """The week asked for by ?week=YYYY-MM-DD (any day of it), else the week containing today."""
+def _week_from(request) -> tuple[selectors.Week, str | None]:
+    """The week asked for by ?week=YYYY-MM-DD (any day of it), else the week containing today,
+    with the reason when a week was asked for and cannot be shown."""
+    asked = request.GET.get("week", "")
+    today = selectors.week_containing(timezone.localdate())
+    if not asked:
+        return today, None
     try:
-        day = dt.date.fromisoformat(request.GET.get("week", ""))
+        day = dt.date.fromisoformat(asked)
     except ValueError:
-        day = timezone.localdate()
-    if not (EARLIEST_WEEK <= day <= LATEST_WEEK):
+        return today, _("%(week)s is not a date (for example 2026-07-08): showing this week.") % {"week": asked[:40]}
+    if not codes.FIRST_YEAR_SHOWN <= day.year <= codes.LAST_YEAR_SHOWN:
         # Near year 1 or 9999 the previous / next week links would overflow the calendar.
-        day = timezone.localdate()
-    return selectors.week_containing(day)
+        return today, _("%(week)s is outside the years %(first)d to %(last)d: showing this week.") % {
+            "week": asked, "first": codes.FIRST_YEAR_SHOWN, "last": codes.LAST_YEAR_SHOWN}  # fmt: skip
+    return selectors.week_containing(day), None
 
 
 @login_required
@@ -56,7 +60,7 @@ def site_detail(request, code):
     user = request.user
     site = get_in_scope(scope.sites_for(user).select_related("region"), code=code)
     today = timezone.localdate()
-    week = _week_from(request)
+    week, week_error = _week_from(request)
     # Officers: a supervisor and up see the site's officers; an officer only their own row; a union
     # analyst none (the counts and FTE above). Who is away is personal data: absences_for is
     # likewise narrowed, and a union analyst gets the count only.
@@ -71,6 +75,7 @@ def site_detail(request, code):
         "officers": officers,
         "sees_all_officers": scope.role_of(user) != "officer",
         "week": week,
+        "week_error": week_error,
         "is_this_week": week == selectors.week_containing(today),
         "absent_count": selectors.site_absent_officer_count(site=site, week=week),
         "absences": absences,

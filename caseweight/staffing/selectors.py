@@ -167,8 +167,7 @@ def user_policy_path(name: str) -> Path:
 # --- one site's week: who is away, whose cases need cover ----------------------------------------
 
 WEEK_PATTERN = re.compile(r"(\d{4})-?W(\d{1,2})")
-# The weeks shown: far beyond any record, and the weeks either side of them stay in the calendar.
-FIRST_YEAR, LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = codes.FIRST_YEAR_SHOWN, codes.LAST_YEAR_SHOWN
 
 
 class WeekOutOfRange(ValueError):

@@ -117,11 +117,20 @@ def test_this_week_is_the_week_containing_today(client_as, monkeypatch):
     assert "Absent from July 13, 2026 to July 19, 2026" in body
 
 
-@pytest.mark.parametrize("week", ["next-tuesday", "9999-12-31", "0001-01-01"])
-def test_an_unreadable_or_out_of_range_week_falls_back_to_this_week(client_as, monkeypatch, week):
+@pytest.mark.parametrize(("week", "reason"), [
+    ("next-tuesday", "next-tuesday is not a date (for example 2026-07-08): showing this week."),
+    ("9999-12-31", "9999-12-31 is outside the years 1900 to 2999: showing this week."),
+    ("0001-01-01", "0001-01-01 is outside the years 1900 to 2999: showing this week."),
+])  # fmt: skip
+def test_an_unreadable_or_out_of_range_week_falls_back_to_this_week_and_says_why(client_as, monkeypatch, week, reason):
     freeze_today(monkeypatch, dt.date(2026, 7, 8))
     body = page(client_as("supervisor"), "site_detail", "OTT", query=f"?week={week}")
     assert card(body, "absent-count") == 1
+    assert reason in body
+
+
+def test_a_week_shown_says_no_reason(client_as):
+    assert 'id="week-error"' not in page(client_as("supervisor"), "site_detail", "OTT", query="?week=2026-07-08")
 
 
 def test_an_officer_who_is_away_twice_in_a_week_counts_once(client_as, org):
