@@ -315,6 +315,9 @@ def _load_rows(loads: list, history: dict[str, list[float | None]]) -> list[dict
     return rows
 
 
+EMPTY_COUNTS = {"officers": 0, "fte": 0.0, "amber": 0, "red": 0, "sustained": 0}
+
+
 def site_status_counts(*, sites: Iterable[Site], policy: Policy, as_of: dt.date | None = None) -> dict[int, dict]:
     """Per site id: officers counted, amber, red and in sustained overload. A fixed number of
     queries whatever the number of sites: this week's workloads in bulk, then the past weeks in
@@ -330,11 +333,12 @@ def site_status_counts(*, sites: Iterable[Site], policy: Policy, as_of: dt.date 
 
 
 def load_row_counts(rows: Iterable[dict]) -> dict:
-    """Officers counted, amber, red and in sustained overload, among load rows (site_loads'): the
-    aggregate anyone who may see the site may see, a union analyst too."""
-    entry = {"officers": 0, "amber": 0, "red": 0, "sustained": 0}
+    """Officers counted, their FTE, and how many are amber, red and in sustained overload, among
+    load rows (site_loads'): the aggregate anyone who may see the site may see, a union analyst too."""
+    entry = {**EMPTY_COUNTS}
     for row in rows:
         entry["officers"] += 1
+        entry["fte"] += row["load"].capacity["fte"]
         if row["status"] in ("amber", "red"):
             entry[row["status"]] += 1
         entry["sustained"] += row["sustained"]
@@ -342,8 +346,8 @@ def load_row_counts(rows: Iterable[dict]) -> dict:
 
 
 def sum_counts(entries: Iterable[dict]) -> dict:
-    """The sum of status counts (officers, amber, red, sustained)."""
-    total = {"officers": 0, "amber": 0, "red": 0, "sustained": 0}
+    """The sum of status counts (officers, fte, amber, red, sustained)."""
+    total = {**EMPTY_COUNTS}
     for entry in entries:
         for key in total:
             total[key] += entry[key]

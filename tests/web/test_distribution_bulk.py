@@ -184,9 +184,10 @@ def summed_site_loads(sites, as_of) -> dict[int, dict]:
     policy = selectors.distribution_policy()
     out: dict[int, dict] = {}
     for site in sites:
-        entry = out.setdefault(site.region_id, {"officers": 0, "amber": 0, "red": 0, "sustained": 0})
+        entry = out.setdefault(site.region_id, {"officers": 0, "fte": 0.0, "amber": 0, "red": 0, "sustained": 0})
         for row in selectors.site_loads(site=site, policy=policy, as_of=as_of)[1]:
             entry["officers"] += 1
+            entry["fte"] += float(Officer.objects.get(code=row["load"].officer).fte)
             if row["status"] in ("amber", "red"):
                 entry[row["status"]] += 1
             entry["sustained"] += row["sustained"]
@@ -263,8 +264,8 @@ def test_the_overview_page_totals_the_regions_and_marks_the_overloaded_sites(cli
     page = client_as("national_analyst").get("/distribution/").content.decode()
     total = page[page.index('<tr class="national-total">'):]
     cells = [cell for cell in total.split("</tr>")[0].split('<td class="num')[1:]]
-    # Officers: Ana, Ben, Kim (Ontario) + Éloïse (Quebec) = 4; red: Ben, Kim; sustained: Ben.
-    assert [cell.split(">")[1].split("<")[0] for cell in cells] == ["4", "0", "2", "1"]
+    # Officers: Ana, Ben, Kim (Ontario) + Éloïse (Quebec) = 4, 3.8 FTE; red: Ben, Kim; sustained: Ben.
+    assert [cell.split(">")[1].split("<")[0] for cell in cells] == ["4", "3.80", "0", "2", "1"]
     assert 'data-site="OTT">OTT</a> <span class="status-red red-officers"' in page
     assert 'sustained-officers" title="officers in sustained overload">1!</span>' in page
     assert 'data-site="MTL">MTL</a>, ' in page or 'data-site="MTL">MTL</a></td>' in page  # nobody red there

@@ -53,7 +53,7 @@ def test_a_union_analyst_sees_a_sites_counts_and_totals_but_no_officer(client_as
         assert secret not in page
     # Ana 13.25 h a month of cases, Ben 1.58 h; capacity 37.5 h × FTE × 0.9 × 52 / 12: 146.25 h + 117 h.
     totals = page[page.index('id="site-load-totals"'):]
-    assert 'id="officer-count">2<' in totals
+    assert 'id="officer-count">2<' in totals and 'id="officer-fte">1.80<' in totals
     assert ">14.8<" in totals and ">263.3<" in totals and ">6%<" in totals
     assert 'id="aggregates-only"' in page
 
@@ -61,6 +61,14 @@ def test_a_union_analyst_sees_a_sites_counts_and_totals_but_no_officer(client_as
 def test_the_overview_counts_officers_by_region(client_as, org):
     page = client_as("national_analyst").get("/distribution/").content.decode()
     assert 'data-region="ONT"' in page and 'data-region="QUE"' in page
+
+
+def test_a_union_analyst_reads_each_regions_officers_and_fte_on_the_overview(client_as, org):
+    page = client_as("union_analyst").get("/distribution/").content.decode()
+    ontario = page[page.index('data-region="ONT"'):page.index('data-region="QUE"')]
+    # Ana 1.0, Ben 0.8 (OTT) and Kim 1.0 (KIN); Éloïse 1.0 in Quebec; 3.8 in all.
+    assert '<td class="num">3</td>' in ontario and '<td class="num fte">2.80</td>' in ontario
+    assert '<td class="num fte">3.80</td>' in page[page.index('class="national-total"'):]
 
 
 def test_a_supervisor_confirms_a_recommended_officer_and_it_is_recorded(client_as, org, users, new_case):
